@@ -1,0 +1,31 @@
+/**
+ * Every error this library throws on purpose is a `SessionLogError` with a
+ * stable `code`, so callers can branch on `err.code` instead of parsing text.
+ */
+export type SessionLogErrorCode =
+  | 'ERR_INVALID_SESSION_ID'
+  | 'ERR_INVALID_EVENT'
+  | 'ERR_WRITER_CLOSED'
+  | 'ERR_LOCK_TIMEOUT'
+  | 'ERR_LOCK_COMPROMISED'
+  | 'ERR_CORRUPT_LINE'
+  | 'ERR_CORRUPT_INDEX'
+  | 'ERR_NOT_FOUND'
+  | 'ERR_AMBIGUOUS_ID'
+  | 'ERR_ABORTED'
+  | 'ERR_IO';
+
+export class SessionLogError extends Error {
+  readonly code: SessionLogErrorCode;
+
+  constructor(code: SessionLogErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SessionLogError';
+    this.code = code;
+  }
+}
+
+/** True when `err` is a {@link SessionLogError}, optionally with the given code. */
+export function isSessionLogError(err: unknown, code?: SessionLogErrorCode): err is SessionLogError {
+  return err instanceof SessionLogError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,6 @@
+/**
+ * agent-session-log: one normalized, provider-agnostic event log per AI
+ * coding-agent session, wire-compatible with zag's `session_log`.
+ */
+export * from './errors.js';
+export * from './schema/index.js';

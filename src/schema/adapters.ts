@@ -1,0 +1,78 @@
+import type { LogCompleteness, LogSourceKind } from './enums.js';
+import type { AgentLogEvent } from './event.js';
+import type { LogEventInput } from './kinds.js';
+
+/** What a session is, as given to `SessionLogWriter.create` and the coordinator. */
+export interface SessionLogMetadata {
+  provider: string;
+  wrapperSessionId: string;
+  command: string;
+  providerSessionId?: string | null;
+  workspacePath?: string | null;
+  model?: string | null;
+  resumed?: boolean;
+  backfilled?: boolean;
+}
+
+/**
+ * The part of the writer that adapters see. `SessionLogWriter` implements it;
+ * adapters depend on this interface, not on the writer module.
+ */
+export interface LogSink {
+  readonly logPath: string;
+  readonly providerSessionId: string | null;
+  emit(sourceKind: LogSourceKind, event: LogEventInput): AgentLogEvent;
+  setProviderSessionId(id: string | null): Promise<void>;
+  setCompleteness(completeness: LogCompleteness): Promise<void>;
+  addSourcePath(path: string): Promise<void>;
+}
+
+/** Tails a provider's own session files while the agent runs. */
+export interface LiveLogAdapter {
+  /** Reads whatever is new and emits it. Called by the coordinator's loop, never concurrently. */
+  poll(writer: LogSink): Promise<void>;
+  /** Called once when the session finishes; defaults to one last `poll`. */
+  finalize?(writer: LogSink): Promise<void>;
+  /** Files or folders whose changes should wake the loop early. May change between polls. */
+  watchPaths?(): string[];
+}
+
+/** Where and when a live session runs, for finding the provider's files. */
+export interface LiveLogContext {
+  startedAt: Date;
+  root?: string | null;
+  providerSessionId?: string | null;
+  workspacePath?: string | null;
+  isWorktree?: boolean;
+  /** Replaces the user's home directory when looking for the provider's files. */
+  home?: string;
+}
+
+/** One historical session, produced lazily: `events` is only read if the runner imports it. */
+export interface BackfilledSession {
+  metadata: SessionLogMetadata;
+  completeness: LogCompleteness;
+  sourcePaths: string[];
+  events: Iterable<[LogSourceKind, LogEventInput]> | AsyncIterable<[LogSourceKind, LogEventInput]>;
+}
+
+/** A session's files, known before any of them is parsed. */
+export interface BackfillCandidate {
+  provider: string;
+  sourcePaths: string[];
+}
+
+export interface HistoricalBackfillOptions {
+  signal?: AbortSignal;
+  /**
+   * Asked before a candidate's files are opened; returning false skips the
+   * session without parsing it. This is how `runBackfill` stays incremental.
+   */
+  filter?: (candidate: BackfillCandidate) => boolean | Promise<boolean>;
+}
+
+/** Turns a provider's history into sessions. */
+export interface HistoricalLogAdapter {
+  readonly provider: string;
+  backfill(root?: string | null, options?: HistoricalBackfillOptions): AsyncIterable<BackfilledSession>;
+}
