@@ -1,0 +1,4 @@
+export type * from './types.js';
+export * from './json-line.js';
+export * from './unknown-types.js';
+export * from './subagent.js';
