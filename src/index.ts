@@ -4,3 +4,4 @@
  */
 export * from './errors.js';
 export * from './schema/index.js';
+export * from './tail/index.js';

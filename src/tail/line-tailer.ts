@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import { SessionLogError } from '../errors.js';
+import { decodeLine, LineSplitter } from './line-splitter.js';
+
+export interface LineTailerOptions {
+  /** Start reading at this byte offset (default 0). Lines before it count as never delivered. */
+  fromOffset?: number;
+  /** Bytes per read call (default 64 KiB). */
+  chunkSize?: number;
+  /**
+   * Most bytes one `read()` consumes (default 8 MiB), so a huge file that is
+   * already there does not become one huge array; `more` says to call again.
+   */
+  maxBytesPerRead?: number;
+}
+
+export interface TailReadResult {
+  /** Complete lines, without '\n', in file order. */
+  lines: string[];
+  /** The file shrank or was replaced: reading restarted at byte 0 (already delivered lines are skipped). */
+  reset: boolean;
+  /** More bytes were already available than `maxBytesPerRead`: call `read()` again. */
+  more: boolean;
+}
+
+const SIG_BYTES = 32;
+const EMPTY: TailReadResult = Object.freeze({ lines: [], reset: false, more: false }) as TailReadResult;
+
+/**
+ * Incremental reader for an append-only log that another process writes.
+ * Consumes complete lines only, keeping a half-written last line for the next
+ * read (a CLI flushes in arbitrary chunks). Detects truncation, replacement
+ * (a different inode) and rewrites in place (the bytes just before the read
+ * position changed); it then restarts at 0 and skips lines it has already
+ * delivered, by a multiset of line hashes, so a reader never sees a line twice.
+ * Reads are serialized; a missing file is not an error (nothing yet).
+ */
+export class LineTailer {
+  readonly path: string;
+  readonly #chunkSize: number;
+  readonly #maxBytes: number;
+  readonly #splitter: LineSplitter;
+  #pos: number;
+  #identity: string | undefined;
+  #sig: Buffer = Buffer.alloc(0);
+  readonly #delivered = new Map<string, number>();
+  #skip: Map<string, number> | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(path: string, options: LineTailerOptions = {}) {
+    this.path = path;
+    this.#pos = Math.max(0, options.fromOffset ?? 0);
+    this.#splitter = new LineSplitter(this.#pos);
+    this.#chunkSize = Math.max(1, options.chunkSize ?? 64 * 1024);
+    this.#maxBytes = Math.max(1, options.maxBytesPerRead ?? 8 * 1024 * 1024);
+  }
+
+  /** Bytes consumed: the offset just after the last delivered line. */
+  get offset(): number {
+    return this.#splitter.consumed;
+  }
+
+  /**
+   * Reads what is new. With `flush: true` (at finalize) a trailing line that
+   * has no '\n' yet is returned as well.
+   */
+  read(options: { flush?: boolean } = {}): Promise<TailReadResult> {
+    const next = this.#queue.then(() => this.#read(options.flush === true));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async #read(flush: boolean): Promise<TailReadResult> {
+    if (this.#closed) return EMPTY;
+    let fh: FileHandle;
+    try {
+      fh = await open(this.path, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
+      throw new SessionLogError('ERR_IO', `cannot open ${this.path}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      const st = await fh.stat();
+      const identity = `${st.dev}:${st.ino}`;
+      let reset = false;
+      const replaced = this.#identity !== undefined && this.#identity !== identity;
+      if (replaced || st.size < this.#pos || !(await this.#signatureMatches(fh))) {
+        reset = true;
+        this.#restart();
+      }
+      this.#identity = identity;
+      const lines: string[] = [];
+      const onLine = (bytes: Buffer): void => {
+        const key = createHash('sha1').update(bytes).digest('base64');
+        const skipLeft = this.#skip?.get(key);
+        if (skipLeft !== undefined) {
+          if (skipLeft <= 1) this.#skip!.delete(key);
+          else this.#skip!.set(key, skipLeft - 1);
+          return;
+        }
+        this.#delivered.set(key, (this.#delivered.get(key) ?? 0) + 1);
+        lines.push(decodeLine(bytes));
+      };
+      const more = await this.#readChunks(fh, st.size, onLine);
+      if (flush && !more) {
+        this.#splitter.flush(onLine);
+      }
+      return { lines, reset, more };
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Reads from #pos up to `size` (at most maxBytes); returns true if bytes remain. */
+  async #readChunks(fh: FileHandle, size: number, onLine: (bytes: Buffer) => void): Promise<boolean> {
+    const limit = Math.min(size, this.#pos + this.#maxBytes);
+    const buf = Buffer.allocUnsafe(Math.min(this.#chunkSize, Math.max(1, limit - this.#pos)));
+    while (this.#pos < limit) {
+      const want = Math.min(buf.length, limit - this.#pos);
+      const { bytesRead } = await fh.read(buf, 0, want, this.#pos);
+      if (bytesRead === 0) break; // shrank while reading; the next read sees it
+      const chunk = buf.subarray(0, bytesRead);
+      this.#pos += bytesRead;
+      this.#rememberSignature(chunk);
+      this.#splitter.push(chunk, onLine);
+    }
+    return this.#pos < size;
+  }
+
+  /** Keeps the last bytes before #pos, to notice a file rewritten in place to the same size or larger. */
+  #rememberSignature(chunk: Buffer): void {
+    if (chunk.length >= SIG_BYTES) {
+      this.#sig = Buffer.from(chunk.subarray(chunk.length - SIG_BYTES));
+    } else {
+      const joined = Buffer.concat([this.#sig, chunk]);
+      this.#sig = Buffer.from(joined.subarray(Math.max(0, joined.length - SIG_BYTES)));
+    }
+  }
+
+  async #signatureMatches(fh: FileHandle): Promise<boolean> {
+    const n = this.#sig.length;
+    if (n === 0) return true;
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, this.#pos - n);
+    return bytesRead === n && buf.equals(this.#sig);
+  }
+
+  #restart(): void {
+    // Every line delivered so far may come again in the new content: skip each once.
+    this.#skip = new Map(this.#delivered);
+    this.#pos = 0;
+    this.#sig = Buffer.alloc(0);
+    this.#splitter.reset(0);
+  }
+
+  /** Stops reading; idempotent. Later reads return nothing. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#queue;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
