@@ -5,3 +5,4 @@
 export * from './errors.js';
 export * from './schema/index.js';
 export * from './tail/index.js';
+export * from './read/index.js';
