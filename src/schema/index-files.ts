@@ -72,6 +72,12 @@ export const BackfillStateSchema = z.looseObject({
     .array(z.string())
     .nullish()
     .transform((v) => v ?? []),
+  /** Per imported session key: the fingerprint of each of its source files when it was imported. */
   sources: z.record(z.string(), z.record(z.string(), SourceFingerprintSchema)).optional(),
+  /**
+   * Source files that were parsed but held no session (e.g. a transcript
+   * without a session id): remembered so an unchanged one is not parsed again.
+   */
+  empty_sources: z.record(z.string(), SourceFingerprintSchema).optional(),
 });
 export type BackfillState = z.output<typeof BackfillStateSchema>;

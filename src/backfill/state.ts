@@ -1,0 +1,166 @@
+import { readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { SessionLogError } from '../errors.js';
+import { BackfillStateSchema, type SessionLogMetadata, type SourceFingerprint } from '../schema/index.js';
+import { sameFingerprint } from './fingerprint.js';
+
+/** zag's state version: zag's `run_backfill` does nothing once it reads this. */
+export const BACKFILL_STATE_VERSION = 1;
+
+export const BACKFILL_STATE_FILE = 'backfill_state.json';
+
+/** `<provider>:<provider session id, else wrapper session id>`, exactly as zag keys its state. */
+export function sessionKey(metadata: Pick<SessionLogMetadata, 'provider' | 'providerSessionId' | 'wrapperSessionId'>): string {
+  return `${metadata.provider}:${metadata.providerSessionId ?? metadata.wrapperSessionId}`;
+}
+
+export type Fingerprints = Record<string, SourceFingerprint>;
+
+function newer(a: SourceFingerprint, b: SourceFingerprint): boolean {
+  return a.mtime_ms > b.mtime_ms || (a.mtime_ms === b.mtime_ms && a.size > b.size);
+}
+
+/**
+ * `backfill_state.json` in memory. zag's fields (`version`, `imported_session_keys`)
+ * are kept as zag reads them; `sources` and `empty_sources` are ours and let a run
+ * decide from `stat` alone whether a source file changed since it was imported.
+ * Only the backfill runner writes this file, always under the run lock.
+ */
+export class BackfillStateStore {
+  private readonly importedKeys: Set<string>;
+  private readonly sources: Map<string, Fingerprints>;
+  private readonly emptySources: Map<string, SourceFingerprint>;
+  /** Newest recorded fingerprint of each source path, over all sessions. */
+  private readonly byPath = new Map<string, SourceFingerprint>();
+  private dirty = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly extra: Record<string, unknown>,
+    keys: string[],
+    sources: Record<string, Fingerprints>,
+    empty: Record<string, SourceFingerprint>,
+  ) {
+    this.importedKeys = new Set(keys);
+    this.sources = new Map(Object.entries(sources));
+    this.emptySources = new Map(Object.entries(empty));
+    for (const fps of this.sources.values()) this.indexPaths(fps);
+  }
+
+  /**
+   * Reads the state of `logsDir`. A missing file is an empty state. A file that
+   * is not valid JSON is moved aside (`backfill_state.json.corrupt-<ms>`), never
+   * silently lost, and the run starts from an empty state: it then rebuilds logs
+   * in place, which cannot duplicate events.
+   */
+  static async load(logsDir: string): Promise<BackfillStateStore> {
+    const path = join(logsDir, BACKFILL_STATE_FILE);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new BackfillStateStore(path, {}, [], {}, {});
+      throw new SessionLogError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      await rename(path, `${path}.corrupt-${Date.now()}`).catch(() => undefined);
+      return new BackfillStateStore(path, {}, [], {}, {});
+    }
+    const full = BackfillStateSchema.safeParse(raw);
+    if (full.success) {
+      const { version: _v, imported_session_keys, sources, empty_sources, ...extra } = full.data;
+      return new BackfillStateStore(path, extra, imported_session_keys, sources ?? {}, empty_sources ?? {});
+    }
+    // Our own keys are malformed: keep zag's part (and so zag's promise), drop ours.
+    const zagOnly = BackfillStateSchema.pick({ imported_session_keys: true }).safeParse(raw);
+    const keys = zagOnly.success ? zagOnly.data.imported_session_keys : [];
+    if (!zagOnly.success) await rename(path, `${path}.corrupt-${Date.now()}`).catch(() => undefined);
+    return new BackfillStateStore(path, {}, keys, {}, {});
+  }
+
+  private indexPaths(fps: Fingerprints): void {
+    for (const [p, fp] of Object.entries(fps)) {
+      const known = this.byPath.get(p);
+      if (!known || newer(fp, known)) this.byPath.set(p, fp);
+    }
+  }
+
+  /** True when every path was recorded (imported or empty) with exactly this fingerprint. */
+  isUnchanged(paths: readonly string[], fps: readonly (SourceFingerprint | null)[]): boolean {
+    if (paths.length === 0) return false;
+    for (let i = 0; i < paths.length; i++) {
+      const p = paths[i]!;
+      const fp = fps[i];
+      if (!sameFingerprint(this.byPath.get(p), fp) && !sameFingerprint(this.emptySources.get(p), fp)) return false;
+    }
+    return true;
+  }
+
+  /** True when this session's recorded sources are exactly `fps` (same paths, same fingerprints). */
+  sessionUnchanged(key: string, fps: Fingerprints): boolean {
+    const known = this.sources.get(key);
+    if (!known) return false;
+    const paths = Object.keys(fps);
+    if (paths.length === 0 || paths.length !== Object.keys(known).length) return false;
+    return paths.every((p) => sameFingerprint(known[p], fps[p]));
+  }
+
+  /** Imported by zag (or by an older state without fingerprints): its key is listed, its files are not. */
+  importedWithoutFingerprints(key: string): boolean {
+    return this.importedKeys.has(key) && !this.sources.has(key);
+  }
+
+  /** The session's log was written (or adopted, see the runner): remember its files as they were. */
+  recordImported(key: string, fps: Fingerprints): void {
+    this.importedKeys.add(key);
+    this.recordSources(key, fps);
+  }
+
+  /** Remember the files of a session that was deliberately not written (it was recorded live). */
+  recordSources(key: string, fps: Fingerprints): void {
+    this.sources.set(key, fps);
+    this.indexPaths(fps);
+    for (const p of Object.keys(fps)) this.emptySources.delete(p);
+    this.dirty = true;
+  }
+
+  /** A parsed source file that held no session. */
+  recordEmpty(path: string, fp: SourceFingerprint): void {
+    if (this.byPath.has(path)) return;
+    this.emptySources.set(path, fp);
+    this.dirty = true;
+  }
+
+  get size(): number {
+    return this.importedKeys.size;
+  }
+
+  hasImported(key: string): boolean {
+    return this.importedKeys.has(key);
+  }
+
+  /**
+   * Writes the state atomically if it changed. `version` is always zag's 1, so
+   * that a later zag run does not import the same history a second time.
+   */
+  async save(force = false): Promise<void> {
+    if (!this.dirty && !force) return;
+    const data = {
+      version: BACKFILL_STATE_VERSION,
+      imported_session_keys: [...this.importedKeys],
+      ...this.extra,
+      sources: Object.fromEntries(this.sources),
+      empty_sources: Object.fromEntries(this.emptySources),
+    };
+    try {
+      await writeFileAtomic(this.path, JSON.stringify(data, null, 2));
+    } catch (err) {
+      throw new SessionLogError('ERR_IO', `cannot write ${this.path}: ${(err as Error).message}`, { cause: err });
+    }
+    this.dirty = false;
+  }
+}
