@@ -1,1 +1,3 @@
 export * from './gemini/index.js';
+export * from './copilot/index.js';
+export * from './codex/index.js';

@@ -1,0 +1,170 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type {
+  BackfilledSession,
+  BackfillCandidate,
+  HistoricalBackfillOptions,
+  HistoricalLogAdapter,
+  LogEventInput,
+  LogSourceKind,
+} from '../../schema/index.js';
+import { SessionLogError } from '../../errors.js';
+import { readLines } from '../../tail/index.js';
+import { parseLegacySession } from './legacy.js';
+import { createCopilotParser } from './parser.js';
+import {
+  copilotHome,
+  isWithin,
+  listSessionDirs,
+  peekSessionStart,
+  readWorkspaceYaml,
+  type CopilotSessionDir,
+} from './paths.js';
+
+export interface CopilotAdapterOptions {
+  /** Replaces the user's home directory (`<home>/.copilot`); default `$COPILOT_HOME` or `~/.copilot`. */
+  home?: string;
+}
+
+type Event = [LogSourceKind, LogEventInput];
+
+/** zag's historical Copilot adapter writes `command: "backfill"`. */
+const COMMAND = 'backfill';
+
+/**
+ * Imports Copilot CLI history: every `session-state/<id>/events.jsonl` is one
+ * session (`wrapper_session_id` = the session id), its events streamed lazily
+ * through the same parser the live adapter uses. Also the legacy
+ * `history-session-state/<id>.json` files, unless the same id has an
+ * events.jsonl. With a `root`, only sessions whose cwd is inside it.
+ */
+export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
+  readonly provider = 'copilot';
+  readonly #base: string;
+
+  constructor(options: CopilotAdapterOptions = {}) {
+    this.#base = copilotHome(options.home);
+  }
+
+  async *backfill(root?: string | null, options: HistoricalBackfillOptions = {}): AsyncIterable<BackfilledSession> {
+    const { signal, filter } = options;
+    throwIfAborted(signal);
+    const sessions = await this.#sessionsOldestFirst();
+    const ids = new Set(sessions.map((s) => s.id));
+    for (const s of sessions) {
+      throwIfAborted(signal);
+      const sourcePaths = [s.events];
+      if (await isFile(s.workspaceYaml)) sourcePaths.push(s.workspaceYaml);
+      const vscode = join(s.dir, 'vscode.metadata.json');
+      if (await isFile(vscode)) sourcePaths.push(vscode);
+      if (filter && !(await filter(candidate(sourcePaths)))) continue;
+      const yaml = await readWorkspaceYaml(s.workspaceYaml);
+      const start = await peekSessionStart(s.events, signal);
+      const cwd = yaml.cwd ?? start.cwd;
+      const gitRoot = yaml.git_root ?? start.gitRoot;
+      if (root && !(cwd !== undefined && isWithin(cwd, root)) && !(gitRoot !== undefined && isWithin(gitRoot, root))) {
+        continue;
+      }
+      // The folder name is the id Copilot resumes by; it is always a safe file name.
+      const id = s.id;
+      yield {
+        metadata: {
+          provider: 'copilot',
+          wrapperSessionId: id,
+          command: COMMAND,
+          providerSessionId: id,
+          workspacePath: cwd ?? null,
+          model: start.model ?? null,
+          resumed: false,
+          backfilled: true,
+        },
+        completeness: 'full',
+        sourcePaths,
+        events: streamEvents(s.events, signal),
+      };
+    }
+    // Legacy sessions record no cwd, so they belong to no project root.
+    if (root) return;
+    for (const path of await this.#legacyFiles()) {
+      throwIfAborted(signal);
+      const id = basename(path, '.json');
+      if (ids.has(id)) continue;
+      if (filter && !(await filter(candidate([path])))) continue;
+      yield {
+        metadata: {
+          provider: 'copilot',
+          wrapperSessionId: id,
+          command: COMMAND,
+          providerSessionId: id,
+          workspacePath: null,
+          model: null,
+          resumed: false,
+          backfilled: true,
+        },
+        completeness: 'full',
+        sourcePaths: [path],
+        events: legacyEvents(path, signal),
+      };
+    }
+  }
+
+  async #sessionsOldestFirst(): Promise<CopilotSessionDir[]> {
+    const dated: Array<[number, CopilotSessionDir]> = [];
+    for (const s of await listSessionDirs(this.#base)) {
+      const st = await stat(s.events).catch(() => undefined);
+      if (st?.isFile()) dated.push([st.mtimeMs, s]);
+    }
+    dated.sort((a, b) => a[0] - b[0] || (a[1].id < b[1].id ? -1 : 1));
+    return dated.map(([, s]) => s);
+  }
+
+  async #legacyFiles(): Promise<string[]> {
+    const dir = join(this.#base, 'history-session-state');
+    const names = await readdir(dir).catch(() => [] as string[]);
+    return names
+      .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+      .sort()
+      .map((n) => join(dir, n));
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SessionLogError('ERR_ABORTED', 'backfill aborted', { cause: signal.reason });
+}
+
+function candidate(sourcePaths: string[]): BackfillCandidate {
+  return { provider: 'copilot', sourcePaths };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+/** Re-iterable, lazy: the file is opened only when the events are read. */
+function streamEvents(path: string, signal: AbortSignal | undefined): AsyncIterable<Event> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const parser = createCopilotParser({ source: 'backfill' });
+      for await (const { line } of readLines(path, { signal })) yield* parser.push(line);
+      yield* parser.end();
+    },
+  };
+}
+
+function legacyEvents(path: string, signal: AbortSignal | undefined): AsyncIterable<Event> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      throwIfAborted(signal);
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (err) {
+        // Listed, then gone: nothing to import.
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw new SessionLogError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+      }
+      throwIfAborted(signal);
+      yield* parseLegacySession(text, 'backfill').events;
+    },
+  };
+}
