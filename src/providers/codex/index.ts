@@ -1,0 +1,2 @@
+export { createCodexParser, type CodexParserOptions } from './parser.js';
+export { codexToolKind } from './tools.js';
