@@ -317,8 +317,11 @@ export function usageEvent(tokens: Record<string, unknown>): LogEventInput {
   const cached = Math.min(count(tokens['cached']), input);
   return {
     type: 'usage',
-    input_tokens: input - cached + count(tokens['tool']),
-    output_tokens: count(tokens['output']) + count(tokens['thoughts']),
-    ...(cached > 0 ? { cache_read_tokens: cached } : {}),
+    input_tokens: safe(input - cached + count(tokens['tool'])),
+    output_tokens: safe(count(tokens['output']) + count(tokens['thoughts'])),
+    ...(cached > 0 ? { cache_read_tokens: safe(cached) } : {}),
   };
 }
+
+/** Absurd counts in a damaged file must not make the event invalid (the schema wants safe integers). */
+const safe = (n: number): number => Math.min(n, Number.MAX_SAFE_INTEGER);
