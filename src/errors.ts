@@ -6,6 +6,7 @@ export type SessionLogErrorCode =
   | 'ERR_INVALID_SESSION_ID'
   | 'ERR_INVALID_EVENT'
   | 'ERR_WRITER_CLOSED'
+  | 'ERR_LOG_OWNED'
   | 'ERR_LOCK_TIMEOUT'
   | 'ERR_LOCK_COMPROMISED'
   | 'ERR_CORRUPT_LINE'
@@ -13,6 +14,7 @@ export type SessionLogErrorCode =
   | 'ERR_NOT_FOUND'
   | 'ERR_AMBIGUOUS_ID'
   | 'ERR_ABORTED'
+  | 'ERR_INVALID_OPTION'
   | 'ERR_IO';
 
 export class SessionLogError extends Error {

@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  SessionLogIndexSchema,
+  type SessionLogIndex,
+  type SessionLogIndexEntry,
+} from '../schema/index-files.js';
+import { summarizeLog } from './log-summary.js';
+import {
+  loadIndexFile,
+  updateIndexFile,
+  type IndexFileOptions,
+  type IndexKind,
+} from './store.js';
+
+export const INDEX_FILE_NAME = 'index.json';
+
+function orderedEntry(e: SessionLogIndexEntry): Record<string, unknown> {
+  return {
+    wrapper_session_id: e.wrapper_session_id,
+    provider: e.provider,
+    provider_session_id: e.provider_session_id ?? null,
+    log_path: e.log_path,
+    completeness: e.completeness,
+    started_at: e.started_at,
+    ended_at: e.ended_at ?? null,
+    workspace_path: e.workspace_path ?? null,
+    command: e.command ?? null,
+    source_paths: e.source_paths ?? [],
+    backfilled: e.backfilled ?? false,
+  };
+}
+
+/** Builds index entries from `<logsDir>/sessions/*.jsonl`, keeping what only the old index knew. */
+async function entriesFromLogs(
+  logsDir: string,
+  previous: readonly SessionLogIndexEntry[],
+): Promise<SessionLogIndexEntry[]> {
+  const sessionsDir = path.join(logsDir, 'sessions');
+  let names: string[] = [];
+  try {
+    names = (await fs.promises.readdir(sessionsDir)).filter((n) => n.endsWith('.jsonl'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const byId = new Map(previous.map((e) => [e.wrapper_session_id, e]));
+  const fromLogs = new Map<string, SessionLogIndexEntry>();
+  for (const name of names) {
+    const logPath = path.join(sessionsDir, name);
+    const summary = summarizeLog(logPath);
+    const old = byId.get(path.basename(name, '.jsonl'));
+    if (!summary) {
+      // Created but nothing emitted yet: only the old index can describe it.
+      if (old) fromLogs.set(old.wrapper_session_id, old);
+      continue;
+    }
+    fromLogs.set(
+      summary.wrapper_session_id,
+      old
+        ? {
+            ...summary,
+            command: summary.command ?? old.command,
+            workspace_path: summary.workspace_path ?? old.workspace_path,
+            source_paths: old.source_paths,
+            ended_at: summary.ended_at ?? old.ended_at,
+          }
+        : summary,
+    );
+  }
+  const out: SessionLogIndexEntry[] = [];
+  for (const old of previous) {
+    const rebuilt = fromLogs.get(old.wrapper_session_id);
+    if (rebuilt) {
+      out.push(rebuilt);
+      fromLogs.delete(old.wrapper_session_id);
+    } else if (path.dirname(old.log_path) !== sessionsDir && fs.existsSync(old.log_path)) {
+      // An entry whose log lives elsewhere is kept as long as that log exists.
+      out.push(old);
+    }
+  }
+  const added = [...fromLogs.values()].sort(
+    (a, b) => a.started_at.localeCompare(b.started_at) || a.wrapper_session_id.localeCompare(b.wrapper_session_id),
+  );
+  return out.concat(added);
+}
+
+export const SESSION_INDEX: IndexKind<SessionLogIndexEntry> = {
+  fileName: INDEX_FILE_NAME,
+  schema: SessionLogIndexSchema,
+  ordered: orderedEntry,
+  rebuild: (dir) => entriesFromLogs(dir, []),
+};
+
+/**
+ * Reads `<logsDir>/index.json`. A missing file is an empty index; a corrupt or
+ * truncated one is kept beside it (name containing `corrupt`) and rebuilt from
+ * the logs. The returned entries are copies the caller may change.
+ */
+export async function loadIndex(logsDir: string, options: IndexFileOptions = {}): Promise<SessionLogIndex> {
+  const entries = await loadIndexFile(SESSION_INDEX, logsDir, options);
+  return { sessions: entries.map((e) => ({ ...e, source_paths: [...e.source_paths] })) };
+}
+
+/**
+ * Rebuilds `<logsDir>/index.json` from `sessions/*.jsonl`, reading only the
+ * first and last lines of each log. Entries of a readable current index keep
+ * what a log cannot tell (`source_paths`); entries whose log is gone are dropped.
+ */
+export async function rebuildIndex(logsDir: string, options: IndexFileOptions = {}): Promise<SessionLogIndex> {
+  const entries = await updateIndexFile(
+    SESSION_INDEX,
+    logsDir,
+    // A corrupt current index is only moved aside here: the logs are read once, below.
+    (previous) => entriesFromLogs(logsDir, previous),
+    { ...options, rebuildIfCorrupt: false },
+  );
+  return { sessions: entries.map((e) => ({ ...e, source_paths: [...e.source_paths] })) };
+}
+
+/** Inserts or updates one session's entry (under the lock). `apply` gets the current entry, if any. */
+export async function upsertIndexEntry(
+  logsDir: string,
+  wrapperSessionId: string,
+  apply: (existing: SessionLogIndexEntry | undefined) => SessionLogIndexEntry,
+  options: IndexFileOptions = {},
+): Promise<SessionLogIndexEntry> {
+  let written!: SessionLogIndexEntry;
+  await updateIndexFile(
+    SESSION_INDEX,
+    logsDir,
+    (entries) => {
+      const i = entries.findIndex((e) => e.wrapper_session_id === wrapperSessionId);
+      written = apply(i >= 0 ? entries[i] : undefined);
+      const next = entries.slice();
+      if (i >= 0) next[i] = written;
+      else next.push(written);
+      return next;
+    },
+    options,
+  );
+  return written;
+}

@@ -1,0 +1,1 @@
+export { logsDir, findGitRoot, sanitizeProjectPath, zagBaseDir, type LogsDirOptions } from './logs-dir.js';

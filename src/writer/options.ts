@@ -1,0 +1,83 @@
+import type { AgentLogEvent } from '../schema/event.js';
+import type { LockOptions } from '../index-files/lock.js';
+
+/** When the log is fsync'ed. */
+export type FsyncPolicy = 'never' | 'finish' | 'always';
+
+/** How index updates between `create` and `finish` reach `index.json`. */
+export type IndexUpdatePolicy = 'coalesce' | 'immediate';
+
+/** Tuning for {@link SessionLogWriter.create}; every field has a default. */
+export interface WriterOptions {
+  /** Also record the session in `<dir>/sessions_index.json` (zag's global index). Default: none. */
+  globalIndexDir?: string | null;
+  /**
+   * Default 'finish': `emit` has handed each line to the OS before it returns,
+   * so a process crash loses nothing; one fsync at finish/close makes a
+   * finished session survive a power cut without paying a disk flush per event.
+   * 'always' fsyncs every line (slow); 'never' leaves it to the OS.
+   */
+  fsync?: FsyncPolicy;
+  /**
+   * Default 'coalesce': `create` and `finish` write the index; updates in
+   * between are merged and written once (after `indexFlushDelayMs`, at finish or
+   * at close), because each write rewrites the whole file. 'immediate' writes
+   * on every update, as zag does.
+   */
+  indexUpdates?: IndexUpdatePolicy;
+  /**
+   * Default 1000 ms: with 'coalesce', a pending update is written this long
+   * after it was made, so a long session's index entry is never stale for
+   * long, while a short session's updates still merge into its finish write.
+   */
+  indexFlushDelayMs?: number;
+  /**
+   * Default false: the index is replaced by an atomic rename (readers never
+   * see half a file) and can be rebuilt from the logs, so a disk flush per
+   * index write buys little.
+   */
+  indexFsync?: boolean;
+  /** Cross-process lock tuning for the index files and the log (owner start/stop). */
+  lock?: LockOptions;
+  /**
+   * Default true: before each write, one fstat notices lines that a process
+   * outside the protocol (e.g. zag) appended, and `seq` continues after theirs.
+   * Costs one fstat per event; turn off only if nothing else ever writes the log.
+   */
+  detectForeignAppends?: boolean;
+  /**
+   * Called when an `onLogEvent` subscriber throws or rejects. Default: a
+   * process warning, so the fault is visible but the writer and the other
+   * subscribers carry on.
+   */
+  onSubscriberError?: (error: unknown, event: AgentLogEvent) => void;
+}
+
+export interface ResolvedWriterOptions {
+  globalIndexDir: string | null;
+  fsync: FsyncPolicy;
+  indexUpdates: IndexUpdatePolicy;
+  indexFlushDelayMs: number;
+  indexFsync: boolean;
+  lock: LockOptions;
+  detectForeignAppends: boolean;
+  onSubscriberError: (error: unknown, event: AgentLogEvent) => void;
+}
+
+function defaultSubscriberError(error: unknown, event: AgentLogEvent): void {
+  const msg = error instanceof Error ? error.message : String(error);
+  process.emitWarning(`onLogEvent subscriber failed on seq ${event.seq}: ${msg}`, 'SessionLogWarning');
+}
+
+export function resolveWriterOptions(o: WriterOptions = {}): ResolvedWriterOptions {
+  return {
+    globalIndexDir: o.globalIndexDir ?? null,
+    fsync: o.fsync ?? 'finish',
+    indexUpdates: o.indexUpdates ?? 'coalesce',
+    indexFlushDelayMs: o.indexFlushDelayMs ?? 1000,
+    indexFsync: o.indexFsync ?? false,
+    lock: o.lock ?? {},
+    detectForeignAppends: o.detectForeignAppends ?? true,
+    onSubscriberError: o.onSubscriberError ?? defaultSubscriberError,
+  };
+}
