@@ -12,14 +12,18 @@ export interface CopilotTokens {
 const ZERO: CopilotTokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 const FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite'] as const;
 
+/** Token counts are u64 on the wire; JSON numbers beyond 2^53 are clamped, never an invalid event. */
+const capped = (n: number): number => Math.min(n, Number.MAX_SAFE_INTEGER);
+const tokens = (v: unknown): number => capped(count(v));
+
 /** Reads `{inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens}`. */
 export function readTokens(v: unknown): CopilotTokens {
   const o = obj(v) ?? {};
   return {
-    input: count(o.inputTokens),
-    output: count(o.outputTokens),
-    cacheRead: count(o.cacheReadTokens),
-    cacheWrite: count(o.cacheWriteTokens),
+    input: tokens(o.inputTokens),
+    output: tokens(o.outputTokens),
+    cacheRead: tokens(o.cacheReadTokens),
+    cacheWrite: tokens(o.cacheWriteTokens),
   };
 }
 
@@ -65,7 +69,7 @@ export class UsageLedger {
   /** An `assistant.message`'s `outputTokens`. */
   fromMessageOutput(outputTokens: number, callKey: string | undefined): LogEventInputOf<'usage'> | undefined {
     if (callKey === undefined && this.#sawRecords) return undefined;
-    return this.#add({ ...ZERO, output: outputTokens }, callKey);
+    return this.#add({ ...ZERO, output: tokens(outputTokens) }, callKey);
   }
 
   /** A `session.shutdown`'s `modelMetrics` (cumulative): emits only what is still missing. */
@@ -75,11 +79,11 @@ export class UsageLedger {
     const sum = { ...ZERO };
     for (const m of Object.values(metrics)) {
       const t = readTokens(obj(m)?.usage);
-      for (const f of FIELDS) sum[f] += t[f];
+      for (const f of FIELDS) sum[f] = capped(sum[f] + t[f]);
     }
     const delta = { ...ZERO };
     for (const f of FIELDS) delta[f] = Math.max(0, sum[f] - this.#total[f]);
-    for (const f of FIELDS) this.#total[f] += delta[f];
+    for (const f of FIELDS) this.#total[f] = capped(this.#total[f] + delta[f]);
     return toEvent(delta);
   }
 
@@ -100,7 +104,7 @@ export class UsageLedger {
       }
       this.#byCall.set(callKey, kept);
     }
-    for (const f of FIELDS) this.#total[f] += delta[f];
+    for (const f of FIELDS) this.#total[f] = capped(this.#total[f] + delta[f]);
     return toEvent(delta);
   }
 }
