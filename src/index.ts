@@ -9,3 +9,4 @@ export * from './read/index.js';
 export * from './writer/index.js';
 export * from './index-files/index.js';
 export * from './paths/index.js';
+export * from './record/index.js';
