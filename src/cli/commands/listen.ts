@@ -1,0 +1,66 @@
+import { followSessionLog } from '../../read/index.js';
+import { flagOpt, listOpt, stringOpt, type CommandSpec } from '../command.js';
+import { EXIT_OK, UsageError } from '../errors.js';
+import { findSession } from '../find-session.js';
+import { eventJson, formatEventLine } from '../format-event.js';
+import { err, out, type CliIO } from '../io.js';
+import { locate } from '../options.js';
+import { painter, useColor } from '../style.js';
+import { ID_ARGUMENT } from './show.js';
+
+export const listenCommand: CommandSpec = {
+  name: 'listen',
+  summary: 'follow a session live, printing events as they are written',
+  description: [
+    'Prints the events of a session and then each new one as it is written, until',
+    'interrupted (Ctrl-C), or with --until-end until the session has ended.',
+  ].join('\n'),
+  positionals: [ID_ARGUMENT],
+  options: {
+    'from-seq': { type: 'string', value: 'n', description: 'start at the event with this seq (default: the first)' },
+    json: { type: 'boolean', description: 'print one JSON event per line' },
+    type: {
+      type: 'string',
+      value: 'type',
+      multiple: true,
+      description: 'only events of this type (comma-separated or repeated)',
+    },
+    'until-end': { type: 'boolean', description: 'stop after the session_ended event' },
+  },
+  examples: ['agent-session-log listen 2190bd69', 'agent-session-log listen 2190bd69 --from-seq 100 --json'],
+  async run(io: CliIO, args) {
+    const fromText = stringOpt(args, 'from-seq');
+    let fromSeq: number | undefined;
+    if (fromText !== undefined) {
+      if (!/^\d+$/.test(fromText)) throw new UsageError(`--from-seq needs a whole number, not '${fromText}'`, 'listen');
+      fromSeq = Number(fromText);
+    }
+    const loc = locate(io, args);
+    const session = await findSession(loc, args.positionals[0]!);
+    const types = listOpt(args, 'type');
+    const json = flagOpt(args, 'json');
+    const untilEnd = flagOpt(args, 'until-end');
+    const paint = painter(useColor(io));
+    const width = io.stdout.columns ?? 120;
+    if (!json) err(io, paint('dim', `Listening to ${session.id} (Ctrl-C to stop)`));
+    // Our own controller: --until-end stops the follower without a signal from outside.
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    io.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const events = followSessionLog(session.logPath, {
+        signal: stop.signal,
+        ...(fromSeq !== undefined ? { fromSeq } : {}),
+        onInvalid: 'skip',
+        onSkip: (e) => err(io, `warning: skipped ${e.message}`),
+      });
+      for await (const ev of events) {
+        if (!types || types.includes(ev.type)) out(io, json ? eventJson(ev) : formatEventLine(ev, paint, width));
+        if (untilEnd && ev.type === 'session_ended') stop.abort();
+      }
+    } finally {
+      io.signal.removeEventListener('abort', onAbort);
+    }
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,59 @@
+import { readSessionLog } from '../../read/index.js';
+import { flagOpt, listOpt, type CommandSpec } from '../command.js';
+import { EXIT_OK } from '../errors.js';
+import { findSession } from '../find-session.js';
+import { eventJson, formatDateTime, formatEventLine } from '../format-event.js';
+import { err, out, type CliIO } from '../io.js';
+import { locate } from '../options.js';
+import { painter, useColor } from '../style.js';
+
+export const ID_ARGUMENT = {
+  name: '<id|prefix>',
+  description: "session id, the provider's session id, or a unique prefix of either",
+};
+
+export const showCommand: CommandSpec = {
+  name: 'show',
+  summary: 'print the events of one session',
+  description: [
+    'Prints the events of one session, one line each: seq, time, type and a short summary.',
+    'With --json, prints the log lines themselves (one JSON event per line).',
+  ].join('\n'),
+  positionals: [ID_ARGUMENT],
+  options: {
+    json: { type: 'boolean', description: 'print one JSON event per line' },
+    type: {
+      type: 'string',
+      value: 'type',
+      multiple: true,
+      description: 'only events of this type, e.g. tool_call (comma-separated or repeated)',
+    },
+  },
+  examples: ['agent-session-log show 2190bd69', 'agent-session-log show 2190bd69 --type tool_call,tool_result --json'],
+  async run(io: CliIO, args) {
+    const loc = locate(io, args);
+    const session = await findSession(loc, args.positionals[0]!);
+    const types = listOpt(args, 'type');
+    const json = flagOpt(args, 'json');
+    const paint = painter(useColor(io));
+    const width = io.stdout.columns ?? 120;
+    if (!json) {
+      const e = session.entry;
+      const about = e
+        ? `${e.provider}, started ${formatDateTime(e.started_at)}${e.workspace_path ? `, ${e.workspace_path}` : ''}`
+        : (session.provider ?? 'not in the index');
+      out(io, paint('bold', `Session ${session.id}`) + paint('dim', ` (${about})`));
+    }
+    const events = readSessionLog(session.logPath, {
+      signal: io.signal,
+      onInvalid: 'skip',
+      // A damaged line should not hide the rest of the session: warn and go on.
+      onSkip: (e) => err(io, `warning: skipped ${e.message}`),
+    });
+    for await (const ev of events) {
+      if (types && !types.includes(ev.type)) continue;
+      out(io, json ? eventJson(ev) : formatEventLine(ev, paint, width));
+    }
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,86 @@
+import { access, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SessionLogError } from '../errors.js';
+import { loadGlobalIndex, loadIndex } from '../index-files/index.js';
+import type { SessionLogIndexEntry } from '../schema/index.js';
+import type { Locations } from './options.js';
+
+/** A session picked on the command line. */
+export interface FoundSession {
+  id: string;
+  logPath: string;
+  provider: string | null;
+  /** The project index entry, when the session is in this project's index. */
+  entry: SessionLogIndexEntry | null;
+}
+
+interface Candidate extends FoundSession {
+  /** Ids a query may match: wrapper id, and the provider's id when known. */
+  keys: string[];
+}
+
+const SAFE_ID = /^[^/\\\0]+$/;
+
+/**
+ * Finds a session by its id, the provider's session id, or a unique prefix of
+ * either: in this project's index, then the global index, then the log files
+ * themselves (an index can lag behind a log that is being written).
+ * Rejects with ERR_NOT_FOUND or ERR_AMBIGUOUS_ID (naming the matches).
+ */
+export async function findSession(loc: Locations, query: string): Promise<FoundSession> {
+  const candidates = await listCandidates(loc);
+  const exact = candidates.filter((c) => c.keys.includes(query));
+  if (exact.length > 0) return strip(exact[0]!);
+  const prefixed = unique(candidates.filter((c) => c.keys.some((k) => k.startsWith(query))));
+  if (prefixed.length === 1) return strip(prefixed[0]!);
+  if (prefixed.length > 1) {
+    const names = prefixed.slice(0, 5).map((c) => c.id);
+    const more = prefixed.length > 5 ? `, and ${prefixed.length - 5} more` : '';
+    throw new SessionLogError(
+      'ERR_AMBIGUOUS_ID',
+      `'${query}' matches ${prefixed.length} sessions: ${names.join(', ')}${more}; give more of the id`,
+    );
+  }
+  throw new SessionLogError('ERR_NOT_FOUND', `no session matches '${query}' in ${loc.logsDir}`);
+}
+
+async function listCandidates(loc: Locations): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  const index = await loadIndex(loc.logsDir);
+  for (const e of index.sessions) {
+    const keys = [e.wrapper_session_id, ...(e.provider_session_id ? [e.provider_session_id] : [])];
+    out.push({ id: e.wrapper_session_id, logPath: e.log_path, provider: e.provider, entry: e, keys });
+  }
+  const global = await loadGlobalIndex(loc.globalIndexDir).catch(() => ({ sessions: [] }));
+  for (const g of global.sessions) {
+    out.push({ id: g.session_id, logPath: g.log_path, provider: g.provider, entry: null, keys: [g.session_id] });
+  }
+  const sessionsDir = join(loc.logsDir, 'sessions');
+  const files = await readdir(sessionsDir).catch(() => [] as string[]);
+  for (const f of files) {
+    if (!f.endsWith('.jsonl')) continue;
+    const id = f.slice(0, -'.jsonl'.length);
+    if (!SAFE_ID.test(id)) continue;
+    out.push({ id, logPath: join(sessionsDir, f), provider: null, entry: null, keys: [id] });
+  }
+  return out;
+}
+
+/** One candidate per log file (the same session is often in several places). */
+function unique(list: Candidate[]): Candidate[] {
+  const seen = new Map<string, Candidate>();
+  for (const c of list) if (!seen.has(c.id)) seen.set(c.id, c);
+  return [...seen.values()];
+}
+
+function strip(c: Candidate): FoundSession {
+  return { id: c.id, logPath: c.logPath, provider: c.provider, entry: c.entry };
+}
+
+/** True when the file exists (a session may be listed before its log is written). */
+export async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

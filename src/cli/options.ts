@@ -1,0 +1,107 @@
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { logsDir, zagBaseDir } from '../paths/index.js';
+import type { CommandArgs, CommandSpec, OptionSpec } from './command.js';
+import { UsageError } from './errors.js';
+import type { CliIO } from './io.js';
+
+/** Options every command takes. */
+export const SHARED_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  'logs-dir': {
+    type: 'string',
+    value: 'dir',
+    description: 'logs folder to use (default: $ZAG_USER_LOG_DIR, else ~/.zag/projects/<root>/logs)',
+  },
+  root: {
+    type: 'string',
+    value: 'dir',
+    description: 'project root (default: the git root of the current folder)',
+  },
+  home: {
+    type: 'string',
+    value: 'dir',
+    description: "home folder to use instead of yours (for ~/.zag and the agents' files)",
+  },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+/**
+ * Parses a command's arguments with `node:util` parseArgs (strict: unknown
+ * options and a wrong number of arguments are usage errors, exit 2).
+ */
+export function parseCommand(spec: CommandSpec, argv: readonly string[]): CommandArgs {
+  const all = { ...spec.options, ...SHARED_OPTIONS };
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, o] of Object.entries(all)) {
+    options[name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+    };
+  }
+  let parsed: { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(describeParseError(error), spec.name);
+  }
+  const values = parsed.values as CommandArgs['values'];
+  if (values.help === true) return { values, positionals: parsed.positionals };
+  const want = spec.positionals.length;
+  if (parsed.positionals.length < want) {
+    throw new UsageError(`missing argument ${spec.positionals[parsed.positionals.length]!.name}`, spec.name);
+  }
+  if (parsed.positionals.length > want) {
+    throw new UsageError(`unexpected argument '${parsed.positionals[want]}'`, spec.name);
+  }
+  for (const [name, o] of Object.entries(all)) {
+    const v = values[name];
+    if (o.type === 'string' && (v === '' || (Array.isArray(v) && v.includes('')))) {
+      throw new UsageError(`option --${name} needs a non-empty value`, spec.name);
+    }
+  }
+  return { values, positionals: parsed.positionals };
+}
+
+/** parseArgs' messages are long and suggest `--`; keep the first sentence, lower-cased like ours. */
+function describeParseError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const quoted = /'([^']+)'/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) return `unknown option '${quoted}'`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/argument missing/.test(message) && quoted) return `option ${quoted.split(' ')[0]} needs a value`;
+    if (/does not take an argument/.test(message) && quoted) return `option ${quoted} does not take a value`;
+  }
+  const first = message.split(/\.\s/)[0] ?? message;
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+/** Where a command reads and writes, from the shared options. */
+export interface Locations {
+  /** The logs folder (`sessions/`, `index.json`, `backfill_state.json`). */
+  logsDir: string;
+  /** The home given with --home, or undefined for the user's own. */
+  home: string | undefined;
+  /** Project root given with --root, or null. */
+  root: string | null;
+  /** Folder of the global `sessions_index.json` (zag's `~/.zag`). */
+  globalIndexDir: string;
+}
+
+export function locate(io: CliIO, args: CommandArgs): Locations {
+  const given = (name: string): string | undefined => {
+    const v = args.values[name];
+    return typeof v === 'string' ? resolve(io.cwd, v) : undefined;
+  };
+  const home = given('home');
+  const root = given('root') ?? null;
+  const explicit = given('logs-dir');
+  const dir =
+    explicit ??
+    logsDir(root ?? undefined, {
+      cwd: io.cwd,
+      ...(home !== undefined ? { home } : {}),
+    });
+  return { logsDir: dir, home, root, globalIndexDir: zagBaseDir(home !== undefined ? { home } : {}) };
+}

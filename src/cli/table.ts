@@ -1,0 +1,12 @@
+import type { Paint } from './style.js';
+
+/**
+ * A plain text table: a header row, columns padded to their widest cell, the
+ * last column left unpadded so long paths do not add trailing spaces.
+ */
+export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], paint: Paint): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [paint('bold', line(header)), ...rows.map(line)];
+}
