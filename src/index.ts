@@ -8,5 +8,6 @@ export * from './tail/index.js';
 export * from './read/index.js';
 export * from './writer/index.js';
 export * from './index-files/index.js';
+export * from './coordinator/index.js';
 export * from './paths/index.js';
 export * from './record/index.js';
