@@ -1,0 +1,152 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SessionLogError } from '../../errors.js';
+import type {
+  BackfilledSession,
+  BackfillCandidate,
+  HistoricalBackfillOptions,
+  HistoricalLogAdapter,
+  LogEventInput,
+  LogSourceKind,
+} from '../../schema/index.js';
+import { readLines } from '../../tail/index.js';
+import { mergeByTime, readPromptHistory, readTuiLog } from './legacy-logs.js';
+import { createCodexParser } from './parser.js';
+import { codexHome, isWithin, readHead, walkRollouts, type RolloutFile } from './paths.js';
+
+export interface CodexAdapterOptions {
+  /** Replaces the user's home directory (`<home>/.codex`); default `$CODEX_HOME` or `~/.codex`. */
+  home?: string;
+}
+
+type Event = [LogSourceKind, LogEventInput];
+
+/** zag's historical adapters write `command: "backfill"`. */
+const COMMAND = 'backfill';
+
+/** A wrapper session id must be a safe file name; Codex thread ids (UUIDs) always are. */
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+/**
+ * Imports Codex CLI history. Every rollout under `sessions/YYYY/MM/DD/` and
+ * `archived_sessions/` is one session (`wrapper_session_id` = the thread id),
+ * its events streamed lazily through the parser the live adapter uses; a
+ * sub-agent thread is a session of its own, its events marked as sub-agent
+ * events. Old versions' `history.jsonl` and `log/codex-tui.log` are read only
+ * for threads that have no rollout at all (partial sessions: prompts, tool
+ * names, errors). With a `root`, only sessions whose cwd is inside it.
+ */
+export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
+  readonly provider = 'codex';
+  readonly #base: string;
+
+  constructor(options: CodexAdapterOptions = {}) {
+    this.#base = codexHome(options.home);
+  }
+
+  async *backfill(root?: string | null, options: HistoricalBackfillOptions = {}): AsyncIterable<BackfilledSession> {
+    const { signal, filter } = options;
+    throwIfAborted(signal);
+    const rollouts = await this.#rolloutsOldestFirst();
+    const threads = new Set<string>();
+    for (const r of rollouts) {
+      throwIfAborted(signal);
+      // An archived copy of a thread that is still in sessions/ is not a second session.
+      if (threads.has(r.threadId)) continue;
+      threads.add(r.threadId);
+      if (filter && !(await filter(candidate([r.path])))) continue;
+      const head = await readHead(r.path, true, signal);
+      if (root && !(head.cwd !== undefined && isWithin(head.cwd, root))) continue;
+      const id = head.threadId && SAFE_ID.test(head.threadId) ? head.threadId : r.threadId;
+      if (!SAFE_ID.test(id)) continue;
+      yield {
+        metadata: {
+          provider: 'codex',
+          wrapperSessionId: id,
+          command: COMMAND,
+          providerSessionId: id,
+          workspacePath: head.cwd ?? null,
+          model: head.model ?? null,
+          resumed: false,
+          backfilled: true,
+        },
+        completeness: 'full',
+        sourcePaths: [r.path],
+        events: streamRollout(r.path, signal),
+      };
+    }
+    // Legacy logs record no cwd, so their sessions belong to no project root.
+    if (!root) yield* this.#legacySessions(threads, filter, signal);
+  }
+
+  async #rolloutsOldestFirst(): Promise<RolloutFile[]> {
+    const live = await walkRollouts(join(this.#base, 'sessions'));
+    const archived = await walkRollouts(join(this.#base, 'archived_sessions'));
+    const byAge = (a: RolloutFile, b: RolloutFile) => a.createdMs - b.createdMs || (a.path < b.path ? -1 : 1);
+    // sessions/ first, so its copy of a thread wins over an archived one.
+    return [...live.sort(byAge), ...archived.sort(byAge)];
+  }
+
+  /**
+   * One candidate for the legacy files together (they are shared by all
+   * threads); if it is let through, one partial session per thread that has
+   * prompts in history.jsonl but no rollout.
+   */
+  async *#legacySessions(
+    withRollout: ReadonlySet<string>,
+    filter: HistoricalBackfillOptions['filter'],
+    signal: AbortSignal | undefined,
+  ): AsyncIterable<BackfilledSession> {
+    const history = join(this.#base, 'history.jsonl');
+    const tuiLog = join(this.#base, 'log', 'codex-tui.log');
+    if (!(await isFile(history))) return;
+    const sourcePaths = [history];
+    if (await isFile(tuiLog)) sourcePaths.push(tuiLog);
+    if (filter && !(await filter(candidate(sourcePaths)))) return;
+    const prompts = await readPromptHistory(history, (id) => !withRollout.has(id) && SAFE_ID.test(id), signal);
+    if (prompts.size === 0) return;
+    const logs = sourcePaths.length > 1 ? await readTuiLog(tuiLog, new Set(prompts.keys()), signal) : new Map();
+    for (const [id, entries] of prompts) {
+      throwIfAborted(signal);
+      const events: Event[] = mergeByTime(entries, logs.get(id) ?? []).map((e) => ['backfill', e]);
+      yield {
+        metadata: {
+          provider: 'codex',
+          wrapperSessionId: id,
+          command: COMMAND,
+          providerSessionId: id,
+          workspacePath: null,
+          model: null,
+          resumed: false,
+          backfilled: true,
+        },
+        completeness: 'partial',
+        sourcePaths,
+        events,
+      };
+    }
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SessionLogError('ERR_ABORTED', 'backfill aborted', { cause: signal.reason });
+}
+
+function candidate(sourcePaths: string[]): BackfillCandidate {
+  return { provider: 'codex', sourcePaths };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+/** Re-iterable and lazy: the file is opened only when the events are read. */
+function streamRollout(path: string, signal: AbortSignal | undefined): AsyncIterable<Event> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const parser = createCodexParser({ source: 'backfill' });
+      for await (const { line } of readLines(path, { signal })) yield* parser.push(line);
+      yield* parser.end();
+    },
+  };
+}
