@@ -1,0 +1,162 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { SessionLogError } from '../../errors.js';
+import type {
+  BackfilledSession,
+  HistoricalBackfillOptions,
+  HistoricalLogAdapter,
+  LogEventInput,
+  LogSourceKind,
+} from '../../schema/index.js';
+import { readLines } from '../../tail/index.js';
+import type { ParsedEvent } from '../shared/index.js';
+import { createGeminiJsonlParser } from './jsonl-parser.js';
+import {
+  geminiDir,
+  groupChats,
+  isWithin,
+  listChats,
+  listProjectDirs,
+  listSubagentFiles,
+  projectHash,
+  projectRootOf,
+  readProjects,
+  type ChatSession,
+} from './paths.js';
+import { createGeminiSnapshotParser } from './snapshot-parser.js';
+import type { GeminiSessionMeta } from './types.js';
+
+export interface GeminiAdapterOptions {
+  /** Replaces the user's home directory (`<home>/.gemini`); default `$GEMINI_CLI_HOME` or `~`. */
+  home?: string;
+}
+
+type Event = [LogSourceKind, LogEventInput];
+
+/** zag's historical adapters write `command: "backfill"`. */
+const COMMAND = 'backfill';
+
+/**
+ * Imports Gemini CLI history from `<home>/.gemini/tmp/<project>/chats/`: every
+ * `session-*.jsonl` (v0.39+) or legacy `session-*.json` is one session
+ * (`wrapper_session_id` = Gemini's session id). When both exist, the JSONL is
+ * the migrated continuation of the JSON and is the one parsed. Sub-agent
+ * files (`chats/<sessionId>/*.jsonl`) join their parent session, their events
+ * marked as sub-agent events, after the parent's.
+ *
+ * `options.filter` is asked before any file of a session is opened; JSONL
+ * events are streamed lazily with the same parser the live adapter uses. With
+ * a `root`, only sessions whose workspace is `root` or inside it.
+ */
+export class GeminiHistoricalLogAdapter implements HistoricalLogAdapter {
+  readonly provider = 'gemini';
+  readonly #gemini: string;
+
+  constructor(options: GeminiAdapterOptions = {}) {
+    this.#gemini = geminiDir(options.home);
+  }
+
+  async *backfill(root?: string | null, options: HistoricalBackfillOptions = {}): AsyncGenerator<BackfilledSession> {
+    const { signal, filter } = options;
+    throwIfAborted(signal);
+    const projects = await readProjects(this.#gemini);
+    for (const dirName of await listProjectDirs(this.#gemini)) {
+      throwIfAborted(signal);
+      const projectDir = join(this.#gemini, 'tmp', dirName);
+      const workspace = await projectRootOf(this.#gemini, dirName, projects);
+      // Skip a whole project without listing it when its root is known to be elsewhere.
+      if (root && workspace !== undefined && !isWithin(workspace, root)) continue;
+      for (const chat of groupChats(await listChats(projectDir))) {
+        throwIfAborted(signal);
+        const subagents = await listSubagentFiles(projectDir, chat.shortId);
+        const main = chat.jsonl ?? chat.json!;
+        const sourcePaths = [main, ...(chat.jsonl && chat.json ? [chat.json] : []), ...subagents];
+        if (filter && !(await filter({ provider: this.provider, sourcePaths }))) continue;
+        const opened = chat.jsonl ? await openJsonl(chat.jsonl, signal) : await openJson(chat, signal);
+        const { meta } = opened;
+        if (!meta.sessionId) continue; // not a session file (zag skips these too)
+        const cwd = workspace ?? meta.cwd;
+        if (root && !(cwd !== undefined && isWithin(cwd, root)) && dirName !== projectHash(root)) continue;
+        // Only the folder named by the full parent id holds this session's sub-agents.
+        const ownSubagents = subagents.filter((p) => basename(dirname(p)) === meta.sessionId);
+        yield {
+          metadata: {
+            provider: this.provider,
+            wrapperSessionId: meta.sessionId,
+            command: COMMAND,
+            providerSessionId: meta.sessionId,
+            workspacePath: cwd ?? null,
+            model: meta.model ?? null,
+            resumed: false,
+            backfilled: true,
+          },
+          completeness: 'full',
+          sourcePaths,
+          events: sessionEvents(opened.events, ownSubagents, signal),
+        };
+      }
+    }
+  }
+}
+
+interface Opened {
+  meta: GeminiSessionMeta;
+  events: () => AsyncIterable<Event> | Iterable<Event>;
+}
+
+/** Reads a JSONL session's head until its id, model and workspace are known; events stream later. */
+async function openJsonl(path: string, signal: AbortSignal | undefined): Promise<Opened> {
+  const head = createGeminiJsonlParser({ source: 'backfill' });
+  for await (const { line } of readLines(path, { signal })) {
+    head.push(line);
+    const m = head.meta;
+    if (m.sessionId && m.model && m.cwd) break;
+  }
+  return { meta: { ...head.meta }, events: () => streamJsonl(path, signal) };
+}
+
+async function* streamJsonl(path: string, signal: AbortSignal | undefined, agentId?: string): AsyncGenerator<Event> {
+  const parser = createGeminiJsonlParser({ source: 'backfill', agentId });
+  for await (const { line } of readLines(path, { signal })) yield* parser.push(line);
+  yield* parser.end();
+}
+
+/**
+ * A legacy session is one JSON document, read whole (the format has no other
+ * way). A document that does not parse fails this session only: the runner
+ * records the error and retries it next time (it may have been mid-rewrite).
+ */
+async function openJson(chat: ChatSession, signal: AbortSignal | undefined): Promise<Opened> {
+  const path = chat.json!;
+  throwIfAborted(signal);
+  const text = await readFile(path, { encoding: 'utf8', signal }).catch((err: unknown) => {
+    throwIfAborted(signal);
+    throw new SessionLogError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  });
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new SessionLogError('ERR_CORRUPT_LINE', `${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  const parser = createGeminiSnapshotParser({ source: 'backfill' });
+  const events: ParsedEvent[] = [...parser.pushSnapshot(doc), ...parser.end()];
+  return { meta: { ...parser.meta }, events: () => events };
+}
+
+async function* sessionEvents(
+  main: () => AsyncIterable<Event> | Iterable<Event>,
+  subagents: string[],
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Event> {
+  throwIfAborted(signal);
+  yield* main();
+  for (const path of subagents) {
+    throwIfAborted(signal);
+    yield* streamJsonl(path, signal, basename(path, '.jsonl'));
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SessionLogError('ERR_ABORTED', 'backfill aborted', { cause: signal.reason });
+}

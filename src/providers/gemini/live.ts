@@ -1,0 +1,226 @@
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { LiveLogAdapter, LiveLogContext, LogSink } from '../../schema/index.js';
+import { LineTailer } from '../../tail/index.js';
+import { SnapshotReader } from '../../tail/snapshot.js';
+import type { ParsedEvent } from '../shared/index.js';
+import { CLOCK_SLACK_MS, findById, findNewest, readHeader, searchDirs, type FoundSession } from './discovery.js';
+import { createGeminiJsonlParser } from './jsonl-parser.js';
+import { geminiDir } from './paths.js';
+import { createGeminiSnapshotParser } from './snapshot-parser.js';
+import type { GeminiJsonlParser, GeminiSessionMeta, GeminiSnapshotParser } from './types.js';
+
+/**
+ * A legacy file that failed to parse is only reported once it has held still
+ * this long: Gemini may be between the truncate and the last write of a
+ * rewrite, and the next poll will read the finished document.
+ */
+const BROKEN_STABLE_MS = 1_000;
+
+interface Source {
+  drain(sink: LogSink, final: boolean): Promise<void>;
+  close(): Promise<void>;
+  readonly meta: Readonly<GeminiSessionMeta>;
+}
+
+function emitAll(sink: LogSink, events: ParsedEvent[]): void {
+  for (const [source, event] of events) sink.emit(source, event);
+}
+
+/** A JSONL session file (v0.39+), tailed line by line. */
+class JsonlSource implements Source {
+  readonly #tailer: LineTailer;
+  readonly #parser: GeminiJsonlParser;
+
+  constructor(path: string, agentId?: string) {
+    this.#tailer = new LineTailer(path);
+    this.#parser = createGeminiJsonlParser({ source: 'provider_file', agentId });
+  }
+
+  get meta(): Readonly<GeminiSessionMeta> {
+    return this.#parser.meta;
+  }
+
+  async drain(sink: LogSink, final: boolean): Promise<void> {
+    for (;;) {
+      const { lines, more } = await this.#tailer.read({ flush: final });
+      for (const line of lines) emitAll(sink, this.#parser.push(line));
+      if (!more) break;
+    }
+    if (final) emitAll(sink, this.#parser.end());
+  }
+
+  close(): Promise<void> {
+    return this.#tailer.close();
+  }
+}
+
+/** A legacy `session-*.json` (≤ 0.38), re-read whenever the CLI rewrote it. */
+class SnapshotSource implements Source {
+  readonly #reader: SnapshotReader;
+  readonly #parser: GeminiSnapshotParser;
+  /** The last version read did not parse; reported once it stays that way. */
+  #broken: { text: string; mtimeMs: number; reported: boolean } | undefined;
+
+  constructor(path: string) {
+    this.#reader = new SnapshotReader(path);
+    this.#parser = createGeminiSnapshotParser({ source: 'provider_file' });
+  }
+
+  get meta(): Readonly<GeminiSessionMeta> {
+    return this.#parser.meta;
+  }
+
+  async drain(sink: LogSink, final: boolean): Promise<void> {
+    // At the end the writer has exited: whatever the file holds now is final.
+    if (final && this.#broken && !this.#broken.reported) this.#reader.invalidate();
+    const snap = await this.#reader.readIfChanged();
+    if (snap) {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(snap.text);
+      } catch {
+        doc = undefined;
+      }
+      if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
+        this.#broken = undefined;
+        emitAll(sink, this.#parser.pushSnapshot(doc));
+      } else {
+        this.#broken = { text: snap.text, mtimeMs: snap.signature.mtimeMs, reported: false };
+      }
+    }
+    const b = this.#broken;
+    // Unchanged since it failed to parse (readIfChanged returned nothing new), and quiet for a while.
+    if (b && !b.reported && (final || (!snap && Date.now() - b.mtimeMs >= BROKEN_STABLE_MS))) {
+      b.reported = true;
+      emitAll(sink, this.#parser.pushText(b.text));
+    }
+    if (final) emitAll(sink, this.#parser.end());
+  }
+
+  close(): Promise<void> {
+    return this.#reader.close();
+  }
+}
+
+interface Active {
+  found: FoundSession;
+  source: Source;
+  /** Chat files already present when this session was picked: a new one appearing later is a `/clear`. */
+  known: Set<string>;
+}
+
+/**
+ * Follows the Gemini CLI session a wrapper started: found by
+ * `ctx.providerSessionId`, else by mapping the workspace to its project folder
+ * (`projects.json` slug or sha256 folder) and taking the newest chat modified
+ * after `ctx.startedAt`. JSONL files are tailed (complete lines only), legacy
+ * JSON files re-read when they change. A chat file that appears later in the
+ * same folder with a later start is `/clear`: `session_cleared` is emitted and
+ * the new file followed. Sub-agent files (`chats/<sessionId>/*.jsonl`) are
+ * tailed too, their events marked as sub-agent events.
+ */
+export class GeminiLiveLogAdapter implements LiveLogAdapter {
+  readonly #ctx: LiveLogContext;
+  readonly #gemini: string;
+  #active: Active | undefined;
+  readonly #subagents = new Map<string, JsonlSource>();
+  #watch: string[];
+
+  constructor(ctx: LiveLogContext) {
+    this.#ctx = ctx;
+    this.#gemini = geminiDir(ctx.home);
+    this.#watch = [join(this.#gemini, 'tmp')];
+  }
+
+  async poll(writer: LogSink): Promise<void> {
+    if (!this.#active) await this.#discover(writer);
+    else await this.#followClear(writer);
+    await this.#drain(writer, false);
+  }
+
+  async finalize(writer: LogSink): Promise<void> {
+    if (!this.#active) await this.#discover(writer);
+    await this.#drain(writer, true);
+    await this.#closeAll();
+  }
+
+  watchPaths(): string[] {
+    return [...this.#watch];
+  }
+
+  async #discover(writer: LogSink): Promise<void> {
+    const workspace = this.#ctx.workspacePath ?? this.#ctx.root ?? undefined;
+    const id = this.#ctx.providerSessionId;
+    const dirs = await searchDirs(this.#gemini, workspace, !workspace || !!id);
+    const found = id ? await findById(dirs, id) : await findNewest(dirs, this.#ctx.startedAt);
+    if (!found) {
+      this.#watch = workspace ? dirs.map((d) => join(d, 'chats')) : [join(this.#gemini, 'tmp')];
+      return;
+    }
+    await this.#open(found, writer);
+  }
+
+  async #open(found: FoundSession, writer: LogSink): Promise<void> {
+    const chats = join(found.projectDir, 'chats');
+    const names = await readdir(chats).catch(() => [] as string[]);
+    const source = found.format === 'jsonl' ? new JsonlSource(found.path) : new SnapshotSource(found.path);
+    this.#active = { found, source, known: new Set(names.map((n) => join(chats, n))) };
+    this.#watch = [found.path, chats];
+    await writer.addSourcePath(found.path);
+  }
+
+  /** Looks for a chat file created after the followed one started (Gemini's `/clear`). */
+  async #followClear(writer: LogSink): Promise<void> {
+    const active = this.#active!;
+    const chats = join(active.found.projectDir, 'chats');
+    const names = await readdir(chats).catch(() => [] as string[]);
+    for (const name of names) {
+      const path = join(chats, name);
+      if (active.known.has(path) || !/^session-.*\.jsonl?$/.test(name)) continue;
+      const format = name.endsWith('.jsonl') ? 'jsonl' : 'json';
+      const header = await readHeader(path, format);
+      if (!header?.sessionId) continue; // not written yet: look again next poll
+      active.known.add(path);
+      const oldId = active.source.meta.sessionId;
+      const oldStart = active.source.meta.startedAt;
+      const st = await stat(path).catch(() => undefined);
+      if (header.sessionId === oldId || !st || st.mtimeMs < this.#ctx.startedAt.getTime() - CLOCK_SLACK_MS) continue;
+      if (oldStart && header.startTime && header.startTime <= oldStart) continue;
+      await this.#drain(writer, true);
+      await this.#closeAll();
+      writer.emit('provider_file', { type: 'session_cleared', old_session_id: oldId ?? null, new_session_id: header.sessionId });
+      const stem = name.replace(/\.jsonl?$/, '');
+      await this.#open({ path, format, projectDir: active.found.projectDir, stem }, writer);
+      return;
+    }
+  }
+
+  async #drain(writer: LogSink, final: boolean): Promise<void> {
+    const active = this.#active;
+    if (!active) return;
+    await active.source.drain(writer, final);
+    const id = active.source.meta.sessionId;
+    if (id && writer.providerSessionId !== id) await writer.setProviderSessionId(id);
+    if (id) await this.#drainSubagents(writer, join(active.found.projectDir, 'chats', id), final);
+  }
+
+  async #drainSubagents(writer: LogSink, dir: string, final: boolean): Promise<void> {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names.sort()) {
+      const path = join(dir, name);
+      if (!name.endsWith('.jsonl') || this.#subagents.has(path)) continue;
+      this.#subagents.set(path, new JsonlSource(path, basename(name, '.jsonl')));
+      await writer.addSourcePath(path);
+      if (!this.#watch.includes(dirname(path))) this.#watch.push(dirname(path));
+    }
+    for (const source of this.#subagents.values()) await source.drain(writer, final);
+  }
+
+  async #closeAll(): Promise<void> {
+    await this.#active?.source.close();
+    for (const s of this.#subagents.values()) await s.close();
+    this.#subagents.clear();
+    this.#active = undefined;
+  }
+}
