@@ -54,10 +54,22 @@ function toKind(event: LogEventInput): LogEventKind {
   }
 }
 
+/** A session whose events have all been read; its log is being written in the background. */
+export interface StreamedLog {
+  /** Resolves once the complete log has been renamed into place; rejects (temp file removed) otherwise. */
+  readonly committed: Promise<WrittenLog>;
+}
+
 /**
- * Writes one backfilled session's complete log into `tmpPath` and renames it
- * over `logPath`, so a reader sees either the old log or the whole new one,
- * never a half-written or doubled one.
+ * Reads all of one backfilled session's events into its log: streamed into
+ * `tmpPath` in large buffered writes, then renamed over `logPath`, so a reader
+ * sees either the old log or the whole new one, never a half-written or
+ * doubled one.
+ *
+ * The returned promise resolves as soon as the events are read; the last
+ * write, close and rename run in the background (`committed`), so the next
+ * session is parsed while this one reaches the disk. For a session smaller
+ * than one buffer, all file work happens there.
  *
  * Lines are what zag's `run_backfill` writes: seq 1..n, every event with the
  * session's completeness and the source kind the adapter gave, `session_ended`
@@ -67,15 +79,15 @@ function toKind(event: LogEventInput): LogEventKind {
  * if the adapter's own first event is a `session_started`, or its last a
  * `session_ended`, that one is used instead of adding a second.
  *
- * On any error, or when `signal` aborts, the temp file is removed and the old
- * log is left untouched.
+ * On any error, or when `signal` aborts while events are read, the temp file
+ * is removed and the old log is left untouched.
  */
-export async function writeSessionLog(
+export async function streamSessionLog(
   session: BackfilledSession,
   logPath: string,
   tmpPath: string,
   signal?: AbortSignal,
-): Promise<WrittenLog> {
+): Promise<StreamedLog> {
   const meta = session.metadata;
   const env: EnvelopeInput = {
     seq: 0,
@@ -87,7 +99,7 @@ export async function writeSessionLog(
     completeness: session.completeness,
   };
   const clock = new Clock();
-  let fh: FileHandle | undefined;
+  let fhP: Promise<FileHandle> | undefined;
   let buf = '';
   let startedAt = '';
   let lastType = '';
@@ -100,19 +112,29 @@ export async function writeSessionLog(
     lastType = kind.type;
     buf += serializeEvent(env, kind) + '\n';
   };
+  const handle = (): Promise<FileHandle> => (fhP ??= open(tmpPath, 'wx'));
   const drain = async (): Promise<void> => {
-    if (buf.length === 0) return;
     const chunk = buf;
     buf = '';
-    await fh!.write(chunk);
+    if (chunk.length > 0) await (await handle()).write(chunk);
   };
+  const discard = async (): Promise<void> => {
+    if (!fhP) return;
+    await fhP.then((fh) => fh.close()).catch(() => undefined);
+    await unlink(tmpPath).catch(() => undefined);
+  };
+  const wrap = (err: unknown): SessionLogError =>
+    err instanceof SessionLogError
+      ? err
+      : new SessionLogError('ERR_IO', `cannot import ${meta.provider} session ${meta.wrapperSessionId}: ${(err as Error).message}`, {
+          cause: err,
+        });
   const checkAbort = (): void => {
     if (signal?.aborted) throw new SessionLogError('ERR_ABORTED', 'backfill aborted', { cause: signal.reason });
   };
 
   try {
     checkAbort();
-    fh = await open(tmpPath, 'wx');
     let first = true;
     const onEvent = (source: LogSourceKind, input: LogEventInput): void => {
       const kind = toKind(input);
@@ -140,20 +162,30 @@ export async function writeSessionLog(
     checkAbort();
     if (first) push('backfill', startedEvent(session));
     if (lastType !== 'session_ended') push('wrapper', { type: 'session_ended', success: true, error: null });
-    const endedAt = env.ts;
-    await drain();
-    await fh.close();
-    fh = undefined;
-    await rename(tmpPath, logPath);
-    return { events: env.seq, startedAt, endedAt };
   } catch (err) {
-    await fh?.close().catch(() => undefined);
-    await unlink(tmpPath).catch(() => undefined);
-    if (err instanceof SessionLogError) throw err;
-    throw new SessionLogError('ERR_IO', `cannot import ${meta.provider} session ${meta.wrapperSessionId}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    await discard();
+    throw wrap(err);
   }
+
+  const written: WrittenLog = { events: env.seq, startedAt, endedAt: env.ts };
+  const committed = (async () => {
+    try {
+      await drain();
+      await (await handle()).close();
+    } catch (err) {
+      await discard();
+      throw wrap(err);
+    }
+    try {
+      await rename(tmpPath, logPath);
+    } catch (err) {
+      await unlink(tmpPath).catch(() => undefined);
+      throw wrap(err);
+    }
+    return written;
+  })();
+  committed.catch(() => undefined); // the caller handles it; never an unhandled rejection meanwhile
+  return { committed };
 }
 
 function startedEvent(session: BackfilledSession): LogEventKind {
