@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isSessionLogError } from '../errors.js';
 import type { CommandSpec } from './command.js';
+import { importCommand } from './commands/import.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
 import { rebuildIndexCommand } from './commands/rebuild-index.js';
@@ -11,6 +12,7 @@ import { err, out, type CliIO } from './io.js';
 import { parseCommand } from './options.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
+  importCommand,
   listCommand,
   showCommand,
   listenCommand,

@@ -1,0 +1,69 @@
+import { flagOpt, listOpt, type CommandSpec } from '../command.js';
+import { EXIT_OK, UsageError } from '../errors.js';
+import { err, out, type CliIO } from '../io.js';
+import { locate } from '../options.js';
+import { importProgressView } from '../progress.js';
+
+export const importCommand: CommandSpec = {
+  name: 'import',
+  summary: "import the agents' session history into session logs",
+  description: [
+    "Reads the agents' own history (~/.claude, ~/.codex, ~/.gemini, ~/.copilot) and writes one",
+    'session log per session into <logs-dir>/sessions, with index.json. Safe to run again:',
+    'only sessions that are new or have grown since the last run are imported. Without',
+    "--root, every project's sessions are imported; with --root, that project's only.",
+    'Sessions that fail are listed on stderr and tried again by the next run.',
+  ].join('\n'),
+  positionals: [],
+  options: {
+    provider: {
+      type: 'string',
+      value: 'list',
+      multiple: true,
+      description: 'only these providers: claude,codex,gemini,copilot (default: all)',
+    },
+    json: { type: 'boolean', description: 'print a JSON summary (no progress output)' },
+  },
+  examples: [
+    'agent-session-log import',
+    'agent-session-log import --provider claude,codex --logs-dir ./logs --json',
+  ],
+  async run(io: CliIO, args) {
+    const loc = locate(io, args);
+    const json = flagOpt(args, 'json');
+    // Loaded here, not at the top: the four providers' parsers are only needed by this command,
+    // and the other commands (and --help) should start fast.
+    const [{ runBackfill }, { defaultHistoricalAdapters }] = await Promise.all([
+      import('../../backfill/index.js'),
+      import('../../providers/registry.js'),
+    ]);
+    const all = defaultHistoricalAdapters(loc.home !== undefined ? { home: loc.home } : {});
+    const wanted = listOpt(args, 'provider');
+    if (wanted) {
+      const known = all.map((a) => a.provider);
+      const unknown = wanted.filter((p) => !known.includes(p));
+      if (unknown.length > 0) {
+        throw new UsageError(`unknown provider '${unknown[0]}' (known: ${known.join(', ')})`, 'import');
+      }
+    }
+    const adapters = wanted ? all.filter((a) => wanted.includes(a.provider)) : all;
+    const view = importProgressView(io, json);
+    let result;
+    try {
+      result = await runBackfill(loc.logsDir, loc.root, adapters, {
+        onProgress: (p) => view.update(p),
+        signal: io.signal,
+      });
+    } finally {
+      view.stop();
+    }
+    if (json) {
+      out(io, JSON.stringify({ logs_dir: loc.logsDir, ...result }, null, 2));
+      return EXIT_OK;
+    }
+    for (const f of result.failed) err(io, `warning: could not import ${f.key}: ${f.error.replace(/\s*\n\s*/g, ' ')}`);
+    const failed = result.failed.length > 0 ? `, ${result.failed.length} failed` : '';
+    out(io, `Imported ${result.imported} sessions, ${result.skipped} unchanged${failed}, into ${loc.logsDir}`);
+    return EXIT_OK;
+  },
+};
