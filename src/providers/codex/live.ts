@@ -111,7 +111,8 @@ export class CodexLiveLogAdapter implements LiveLogAdapter, AsyncDisposable {
       const found = await this.#discover();
       if (!found) return;
       this.#main = await this.#open(found);
-      const id = this.#main.file.threadId;
+      // session_meta's id is the thread id; the file name's is the fallback.
+      const id = (await readHead(found.path, false)).threadId ?? found.threadId;
       if (writer.providerSessionId !== id) await writer.setProviderSessionId(id);
       await writer.addSourcePath(found.path);
     }
