@@ -103,8 +103,10 @@ async function writeIndexFile<E extends object>(
   entries: readonly E[],
   options: IndexFileOptions,
 ): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, formatIndex(kind, entries), { fsync: options.fsync ?? false });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Sync on purpose: a handful of syscalls under a held lock, cheaper than
+  // async round trips through the thread pool (and the lock is held shorter).
+  writeFileAtomic.sync(file, formatIndex(kind, entries), { fsync: options.fsync ?? false });
   try {
     cache.set(file, { key: statKey(fs.statSync(file, { bigint: true })), entries });
   } catch {
@@ -131,7 +133,7 @@ async function loadLocked<E extends object>(
   const read = readIndexFile(kind, file);
   if (read.status === 'ok') return read.entries;
   if (read.status === 'missing') return [];
-  await fs.promises.rename(file, corruptName(file));
+  fs.renameSync(file, corruptName(file));
   cache.delete(file);
   if (!rebuildIfCorrupt) return [];
   const rebuilt = await kind.rebuild(dir, options);
@@ -164,7 +166,7 @@ export async function updateIndexFile<E extends object>(
   options: IndexFileOptions & { rebuildIfCorrupt?: boolean } = {},
 ): Promise<readonly E[]> {
   const file = path.join(dir, kind.fileName);
-  await fs.promises.mkdir(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true });
   return withFileLock(
     file,
     async () => {
@@ -186,6 +188,6 @@ export async function replaceIndexFile<E extends object>(
   options: IndexFileOptions = {},
 ): Promise<void> {
   const file = path.join(dir, kind.fileName);
-  await fs.promises.mkdir(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true });
   await withFileLock(file, () => writeIndexFile(kind, file, entries, options), options.lock);
 }

@@ -51,7 +51,7 @@ export async function appendEventToLog(
     event,
   };
   const ownerTimeoutMs = options.ownerTimeoutMs ?? 10_000;
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const rec = readOwnerRecord(file);

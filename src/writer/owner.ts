@@ -116,20 +116,36 @@ export function probeOwner(record: OwnerRecord): Promise<'live' | 'stale'> {
   });
 }
 
+const SOCKET_DIR_PREFIX = 'asl-sock-';
+const SOCKET_NAME = 's';
+
+/**
+ * Removes a socket folder this module made: only `<tmp>/asl-sock-XXXXXX/s`,
+ * and only if nothing else is in it, since the path comes from a file on disk.
+ */
+function removeSocketDir(socketPath: string): void {
+  if (process.platform === 'win32') return;
+  const dir = path.dirname(socketPath);
+  if (path.basename(socketPath) !== SOCKET_NAME || !path.basename(dir).startsWith(SOCKET_DIR_PREFIX)) return;
+  try {
+    if (fs.readdirSync(dir).every((n) => n === SOCKET_NAME)) fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Already gone.
+  }
+}
+
 /** Removes a dead owner's record and socket folder (best effort). */
 export function removeStaleOwner(logPath: string, record: OwnerRecord): void {
   fs.rmSync(ownerFilePath(logPath), { force: true });
-  if (process.platform !== 'win32' && path.basename(path.dirname(record.socket)).startsWith('asl-')) {
-    fs.rmSync(path.dirname(record.socket), { recursive: true, force: true });
-  }
+  removeSocketDir(record.socket);
 }
 
 function newSocketPath(): string {
   if (process.platform === 'win32') return `\\\\.\\pipe\\asl-${randomUUID()}`;
   for (const base of [os.tmpdir(), '/tmp']) {
     try {
-      const dir = fs.mkdtempSync(path.join(base, 'asl-'));
-      const sock = path.join(dir, 's');
+      const dir = fs.mkdtempSync(path.join(base, SOCKET_DIR_PREFIX));
+      const sock = path.join(dir, SOCKET_NAME);
       if (Buffer.byteLength(sock) <= MAX_SOCKET_PATH) return sock;
       fs.rmSync(dir, { recursive: true, force: true });
     } catch {
@@ -243,7 +259,7 @@ export class OwnerServer {
   removeFilesSync(): void {
     const rec = readOwnerRecord(this.#logPath);
     if (rec && rec.socket === this.#socketPath) fs.rmSync(ownerFilePath(this.#logPath), { force: true });
-    if (process.platform !== 'win32') fs.rmSync(path.dirname(this.#socketPath), { recursive: true, force: true });
+    removeSocketDir(this.#socketPath);
   }
 }
 

@@ -80,7 +80,7 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
     const opts = resolveWriterOptions(options);
     const dir = path.resolve(logsDir);
     const sessionsDir = path.join(dir, 'sessions');
-    await fs.promises.mkdir(sessionsDir, { recursive: true });
+    fs.mkdirSync(sessionsDir, { recursive: true });
     const logPath = path.join(sessionsDir, `${metadata.wrapperSessionId}.jsonl`);
     const fd = fs.openSync(logPath, 'a+');
     let writer: SessionLogWriter | null = null;
