@@ -105,9 +105,9 @@ export class ClaudeLiveLogAdapter implements LiveLogAdapter {
     if (id) return findSessionFile(this.#projectsRoot, id, this.#workspace);
     const entry = await findRegistryEntry(this.#sessionsDir, this.#workspace, this.#startedAtMs);
     if (entry) {
+      // The registry names the session: wait for its file rather than guess another one.
       this.#registryPath = entry.path;
-      const path = await findSessionFile(this.#projectsRoot, entry.sessionId, entry.cwd ?? this.#workspace);
-      if (path) return path;
+      return findSessionFile(this.#projectsRoot, entry.sessionId, entry.cwd ?? this.#workspace);
     }
     return this.#newestMatchingFile();
   }
