@@ -1,8 +1,9 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLines } from '../../tail/index.js';
 import { obj, str } from '../shared/index.js';
-import { groupChats, listChats, listProjectDirs, projectDirsFor, type ChatSession } from './paths.js';
+import { groupChats, listChats, listProjectDirs, projectDirsFor, projectHash, type ChatSession } from './paths.js';
 
 /** A session file the live adapter follows. */
 export interface FoundSession {
@@ -90,4 +91,57 @@ export async function findNewest(dirs: string[], startedAt: Date, skip: Readonly
     }
   }
   return best?.found;
+}
+
+/** Size and identity of a chat file that existed, untouched, before the run started. */
+export interface BaselineEntry {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/**
+ * Chat files last modified before `startedAt`: they hold earlier runs (a
+ * resumed session appends to its old file), which earlier logs already
+ * have. Taken synchronously when the adapter is built, before the CLI can
+ * write anything for this run.
+ */
+export function takeBaseline(gemini: string, workspace: string | undefined, startedAt: Date): Map<string, BaselineEntry> {
+  const out = new Map<string, BaselineEntry>();
+  const tmp = join(gemini, 'tmp');
+  let dirs: string[];
+  if (workspace) {
+    dirs = [projectHash(workspace)];
+    try {
+      const doc = JSON.parse(readFileSync(join(gemini, 'projects.json'), 'utf8')) as { projects?: Record<string, unknown> };
+      const slug = doc.projects?.[workspace];
+      if (typeof slug === 'string') dirs.unshift(slug);
+    } catch {
+      // no registry
+    }
+  } else {
+    dirs = safeReaddir(tmp);
+  }
+  const limit = startedAt.getTime();
+  for (const d of dirs) {
+    const chats = join(tmp, d, 'chats');
+    for (const name of safeReaddir(chats)) {
+      if (!/^session-.*\.jsonl?$/.test(name)) continue;
+      try {
+        const st = statSync(join(chats, name));
+        if (st.isFile() && st.mtimeMs < limit) out.set(join(chats, name), { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+      } catch {
+        // vanished
+      }
+    }
+  }
+  return out;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -1,10 +1,19 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { LiveLogAdapter, LiveLogContext, LogSink } from '../../schema/index.js';
-import { LineTailer } from '../../tail/index.js';
+import { LineTailer, readLines } from '../../tail/index.js';
 import { SnapshotReader } from '../../tail/snapshot.js';
 import type { ParsedEvent } from '../shared/index.js';
-import { CLOCK_SLACK_MS, findById, findNewest, readHeader, searchDirs, type FoundSession } from './discovery.js';
+import {
+  CLOCK_SLACK_MS,
+  findById,
+  findNewest,
+  readHeader,
+  searchDirs,
+  takeBaseline,
+  type BaselineEntry,
+  type FoundSession,
+} from './discovery.js';
 import { createGeminiJsonlParser } from './jsonl-parser.js';
 import { geminiDir } from './paths.js';
 import { createGeminiSnapshotParser } from './snapshot-parser.js';
@@ -29,11 +38,12 @@ function emitAll(sink: LogSink, events: ParsedEvent[]): void {
 
 /** A JSONL session file (v0.39+), tailed line by line. */
 class JsonlSource implements Source {
-  readonly #tailer: LineTailer;
+  readonly #path: string;
   readonly #parser: GeminiJsonlParser;
+  #tailer: LineTailer | undefined;
 
   constructor(path: string, agentId?: string) {
-    this.#tailer = new LineTailer(path);
+    this.#path = path;
     this.#parser = createGeminiJsonlParser({ source: 'provider_file', agentId });
   }
 
@@ -41,7 +51,22 @@ class JsonlSource implements Source {
     return this.#parser.meta;
   }
 
+  /**
+   * Feeds what earlier runs wrote to the parser without emitting it (so later
+   * updates of those messages stay de-duplicated), then tails the rest: the
+   * complete lines of a resumed file's old bytes, or the legacy JSON this
+   * JSONL was migrated from.
+   */
+  async prime(baseline: BaselineEntry | undefined, migratedFrom: string | undefined): Promise<void> {
+    let from = 0;
+    if (baseline) from = await replayPrefix(this.#path, baseline.size, this.#parser);
+    else if (migratedFrom) for (const line of await migrationLines(migratedFrom)) this.#parser.push(line);
+    if (baseline || migratedFrom) this.#parser.end();
+    this.#tailer = new LineTailer(this.#path, { fromOffset: from });
+  }
+
   async drain(sink: LogSink, final: boolean): Promise<void> {
+    this.#tailer ??= new LineTailer(this.#path);
     for (;;) {
       const { lines, more } = await this.#tailer.read({ flush: final });
       for (const line of lines) emitAll(sink, this.#parser.push(line));
@@ -50,8 +75,34 @@ class JsonlSource implements Source {
     if (final) emitAll(sink, this.#parser.end());
   }
 
-  close(): Promise<void> {
-    return this.#tailer.close();
+  async close(): Promise<void> {
+    await this.#tailer?.close();
+  }
+}
+
+/**
+ * Pushes the complete lines among the first `size` bytes; returns the offset
+ * just after the last of them, where this run's lines begin.
+ */
+async function replayPrefix(path: string, size: number, parser: GeminiJsonlParser): Promise<number> {
+  let boundary = 0;
+  for await (const { line, offset } of readLines(path)) {
+    const end = offset + Buffer.byteLength(line) + 1;
+    if (end > size) break;
+    parser.push(line);
+    boundary = end;
+  }
+  return boundary;
+}
+
+/** The lines Gemini appends when it migrates a legacy JSON session to JSONL: its header, then every message. */
+async function migrationLines(jsonPath: string): Promise<string[]> {
+  try {
+    const doc = JSON.parse(await readFile(jsonPath, 'utf8')) as Record<string, unknown>;
+    const { messages, ...header } = doc;
+    return [JSON.stringify(header), ...(Array.isArray(messages) ? messages.map((m) => JSON.stringify(m)) : [])];
+  } catch {
+    return [];
   }
 }
 
@@ -61,10 +112,13 @@ class SnapshotSource implements Source {
   readonly #parser: GeminiSnapshotParser;
   /** The last version read did not parse; reported once it stays that way. */
   #broken: { text: string; mtimeMs: number; reported: boolean } | undefined;
+  /** The file as it was before this run: its first version, if still that one, is history. */
+  #baseline: BaselineEntry | undefined;
 
-  constructor(path: string) {
+  constructor(path: string, baseline: BaselineEntry | undefined) {
     this.#reader = new SnapshotReader(path);
     this.#parser = createGeminiSnapshotParser({ source: 'provider_file' });
+    this.#baseline = baseline;
   }
 
   get meta(): Readonly<GeminiSessionMeta> {
@@ -84,7 +138,15 @@ class SnapshotSource implements Source {
       }
       if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
         this.#broken = undefined;
-        emitAll(sink, this.#parser.pushSnapshot(doc));
+        const base = this.#baseline;
+        this.#baseline = undefined;
+        const sig = snap.signature;
+        if (base && base.size === sig.size && base.mtimeMs === sig.mtimeMs && base.ino === sig.ino) {
+          this.#parser.pushSnapshot(doc); // earlier runs: known, not emitted
+          this.#parser.end();
+        } else {
+          emitAll(sink, this.#parser.pushSnapshot(doc));
+        }
       } else {
         this.#broken = { text: snap.text, mtimeMs: snap.signature.mtimeMs, reported: false };
       }
@@ -125,12 +187,15 @@ export class GeminiLiveLogAdapter implements LiveLogAdapter {
   readonly #gemini: string;
   #active: Active | undefined;
   readonly #subagents = new Map<string, JsonlSource>();
+  /** Chat files as they were before this run (see takeBaseline). */
+  readonly #baseline: Map<string, BaselineEntry>;
   #watch: string[];
 
   constructor(ctx: LiveLogContext) {
     this.#ctx = ctx;
     this.#gemini = geminiDir(ctx.home);
     this.#watch = [join(this.#gemini, 'tmp')];
+    this.#baseline = takeBaseline(this.#gemini, ctx.workspacePath ?? ctx.root ?? undefined, ctx.startedAt);
   }
 
   async poll(writer: LogSink): Promise<void> {
@@ -164,7 +229,16 @@ export class GeminiLiveLogAdapter implements LiveLogAdapter {
   async #open(found: FoundSession, writer: LogSink): Promise<void> {
     const chats = join(found.projectDir, 'chats');
     const names = await readdir(chats).catch(() => [] as string[]);
-    const source = found.format === 'jsonl' ? new JsonlSource(found.path) : new SnapshotSource(found.path);
+    const baseline = this.#baseline.get(found.path);
+    let source: Source;
+    if (found.format === 'jsonl') {
+      const jsonl = new JsonlSource(found.path);
+      const legacy = join(chats, `${found.stem}.json`);
+      await jsonl.prime(baseline, !baseline && this.#baseline.has(legacy) ? legacy : undefined);
+      source = jsonl;
+    } else {
+      source = new SnapshotSource(found.path, baseline);
+    }
     this.#active = { found, source, known: new Set(names.map((n) => join(chats, n))) };
     this.#watch = [found.path, chats];
     await writer.addSourcePath(found.path);
