@@ -23,15 +23,19 @@ const SAFE_ID = /^[^/\\\0]+$/;
 
 /**
  * Finds a session by its id, the provider's session id, or a unique prefix of
- * either: in this project's index, then the global index, then the log files
- * themselves (an index can lag behind a log that is being written).
+ * the session id (else of the provider's id): in this project's index, then
+ * the global index, then the log files themselves (an index can lag behind a
+ * log that is being written).
  * Rejects with ERR_NOT_FOUND or ERR_AMBIGUOUS_ID (naming the matches).
  */
 export async function findSession(loc: Locations, query: string): Promise<FoundSession> {
   const candidates = await listCandidates(loc);
-  const exact = candidates.filter((c) => c.keys.includes(query));
-  if (exact.length > 0) return strip(exact[0]!);
-  const prefixed = unique(candidates.filter((c) => c.keys.some((k) => k.startsWith(query))));
+  const exact = candidates.find((c) => c.id === query) ?? candidates.find((c) => c.keys.includes(query));
+  if (exact) return strip(exact);
+  // A prefix of a session id beats a prefix of a provider's id: after a live
+  // recording and an import of the same provider session, both carry its id.
+  const byId = unique(candidates.filter((c) => c.id.startsWith(query)));
+  const prefixed = byId.length > 0 ? byId : unique(candidates.filter((c) => c.keys.some((k) => k.startsWith(query))));
   if (prefixed.length === 1) return strip(prefixed[0]!);
   if (prefixed.length > 1) {
     const names = prefixed.slice(0, 5).map((c) => c.id);

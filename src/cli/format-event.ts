@@ -39,8 +39,8 @@ function summarizeInput(input: unknown): string {
 
 function usageText(e: Extract<LogEventKind, { type: 'usage' }>): string {
   const parts = [`${e.input_tokens} in / ${e.output_tokens} out`];
-  if (e.cache_read_tokens != null) parts.push(`${e.cache_read_tokens} cache read`);
-  if (e.cache_creation_tokens != null) parts.push(`${e.cache_creation_tokens} cache write`);
+  if (e.cache_read_tokens) parts.push(`${e.cache_read_tokens} cache read`);
+  if (e.cache_creation_tokens) parts.push(`${e.cache_creation_tokens} cache write`);
   if (e.total_cost_usd != null) parts.push(`$${e.total_cost_usd.toFixed(4)}`);
   return parts.join(', ');
 }
