@@ -43,15 +43,22 @@ export function readToolOutput(output: unknown): ToolOutcome {
   return { text: output === undefined || output === null ? '' : JSON.stringify(output) };
 }
 
+/** The status lines come before `Output:`; scanning only the head keeps huge outputs cheap. */
+function headOf(text: string): string {
+  const at = text.indexOf('\nOutput:');
+  return text.slice(0, at >= 0 ? at : 1024);
+}
+
 function readOutputText(text: string): ToolOutcome {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') && trimmed.includes('"metadata"')) {
     const legacy = readLegacyShellJson(trimmed);
     if (legacy) return legacy;
   }
-  const exited = EXITED.exec(text);
-  const running = exited ? null : RUNNING.exec(text);
-  const wall = WALL.exec(text);
+  const head = headOf(text);
+  const exited = EXITED.exec(head);
+  const running = exited ? null : RUNNING.exec(head);
+  const wall = WALL.exec(head);
   const data: Record<string, unknown> = {};
   if (wall) data.wall_time_seconds = Number(wall[1]);
   if (exited) {
@@ -62,7 +69,7 @@ function readOutputText(text: string): ToolOutcome {
     const runningSessionId = Number(running[1]);
     return { text, runningSessionId, data: { ...data, running: true, session_id: runningSessionId } };
   }
-  const freeform = EXIT_CODE_LINE.exec(text);
+  const freeform = EXIT_CODE_LINE.exec(head);
   if (freeform && text.startsWith('Exit code:')) {
     const exitCode = Number(freeform[1]);
     return { text, success: exitCode === 0, exitCode, data: { ...data, exit_code: exitCode } };

@@ -77,6 +77,8 @@ interface CallState {
  */
 export class ToolTracker {
   readonly #calls = new Map<string, CallState>();
+  /** Ids whose result is still owed: what flush() looks at, so a long session's flushes stay cheap. */
+  readonly #open = new Set<string>();
   readonly #runningBySession = new Map<number, string>();
 
   call(id: string, name: string, input: unknown): LogEventInput[] {
@@ -88,6 +90,7 @@ export class ToolTracker {
       state.input = input;
     } else {
       this.#calls.set(id, { name, input, called: true, done: false });
+      this.#open.add(id);
     }
     return [callEvent(id, name, input)];
   }
@@ -99,6 +102,7 @@ export class ToolTracker {
       // An output whose call we never saw (file resumed mid-call, or a broken line).
       state = { name: '', input: null, called: false, done: false };
       this.#calls.set(id, state);
+      this.#open.add(id);
     }
     // Only the call that started a process waits for it; a write_stdin that
     // finds it still running has its own complete result.
@@ -115,14 +119,18 @@ export class ToolTracker {
     if (state?.done) return [];
     if (state?.running) return this.#finish(id, state, state.running, info);
     if (state) state.end = info;
-    else this.#calls.set(id, { name: info.name, input: info.input, called: false, done: false, end: info });
+    else {
+      this.#calls.set(id, { name: info.name, input: info.input, called: false, done: false, end: info });
+      this.#open.add(id);
+    }
     return [];
   }
 
   /** Emits everything still waiting (turn end, end of input). */
   flush(): LogEventInput[] {
     const out: LogEventInput[] = [];
-    for (const [id, state] of this.#calls) {
+    for (const id of [...this.#open]) {
+      const state = this.#calls.get(id)!;
       if (state.done) continue;
       if (state.running) out.push(...this.#finish(id, state, state.running, state.end));
       else if (state.end) {
@@ -131,6 +139,10 @@ export class ToolTracker {
           out.push(callEvent(id, state.end.name, state.end.input));
         }
         out.push(...this.#finish(id, state, undefined, state.end));
+      } else {
+        // Never answered (interrupted turn, file resumed mid-call): no result is
+        // invented; a late output still pairs through #calls.
+        this.#open.delete(id);
       }
     }
     return out;
@@ -154,6 +166,7 @@ export class ToolTracker {
 
   #finish(id: string, state: CallState, outcome: ToolOutcome | undefined, end: EndInfo | undefined): LogEventInput[] {
     state.done = true;
+    this.#open.delete(id);
     if (state.running?.runningSessionId !== undefined) this.#runningBySession.delete(state.running.runningSessionId);
     const name = state.name || end?.name || '';
     const success = outcome?.success ?? end?.success;

@@ -65,6 +65,19 @@ describe('Codex parser rules', () => {
     ]);
   });
 
+  it('invents no result for a call that was never answered, yet pairs an output that arrives late', () => {
+    const events = run([
+      meta(),
+      start('t1'),
+      call('c1', 'update_plan', { plan: [] }),
+      done('t1'),
+      start('t2'),
+      output('c1', 'Plan updated'),
+    ]);
+    expect(events.map((e) => e.type)).toEqual(['tool_call', 'tool_result']);
+    expect(events[1]).toMatchObject({ tool_id: 'c1', tool_name: 'update_plan', success: null, output: 'Plan updated' });
+  });
+
   it('a command without a recorded call (user shell) becomes a call plus a result at the end of the turn', () => {
     const events = run([
       meta(),
