@@ -76,11 +76,6 @@ export function errorLimitSignal(error: Record<string, unknown>, known: LimitSig
   return { scope: known?.scope ?? 'session', resetAt: known?.resetAt, raw: error };
 }
 
-/** True when an error's kind or text is a limit, for callers that only need the yes/no. */
-export function isLimitError(error: Record<string, unknown>): boolean {
-  return errorLimitSignal(error, undefined) !== undefined;
-}
-
 export function limitEvent(signal: LimitSignal, incidentId: string): LogEventInputOf<'usage_limit_hit'> {
   const event: LogEventInputOf<'usage_limit_hit'> = {
     type: 'usage_limit_hit',
