@@ -12,3 +12,4 @@ export * from './index-files/index.js';
 export * from './coordinator/index.js';
 export * from './paths/index.js';
 export * from './record/index.js';
+export * from './providers/index.js';
