@@ -106,11 +106,17 @@ export interface BaselineEntry {
  * have. Taken synchronously when the adapter is built, before the CLI can
  * write anything for this run.
  */
-export function takeBaseline(gemini: string, workspace: string | undefined, startedAt: Date): Map<string, BaselineEntry> {
+export function takeBaseline(
+  gemini: string,
+  workspace: string | undefined,
+  startedAt: Date,
+  /** With a known session id, only its own files (names carry its first 8 characters). */
+  shortId?: string,
+): Map<string, BaselineEntry> {
   const out = new Map<string, BaselineEntry>();
   const tmp = join(gemini, 'tmp');
   let dirs: string[];
-  if (workspace) {
+  if (workspace && !shortId) {
     dirs = [projectHash(workspace)];
     try {
       const doc = JSON.parse(readFileSync(join(gemini, 'projects.json'), 'utf8')) as { projects?: Record<string, unknown> };
@@ -127,6 +133,7 @@ export function takeBaseline(gemini: string, workspace: string | undefined, star
     const chats = join(tmp, d, 'chats');
     for (const name of safeReaddir(chats)) {
       if (!/^session-.*\.jsonl?$/.test(name)) continue;
+      if (shortId && !name.includes(`-${shortId}.json`)) continue;
       try {
         const st = statSync(join(chats, name));
         if (st.isFile() && st.mtimeMs < limit) out.set(join(chats, name), { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });

@@ -177,12 +177,21 @@ interface Active {
  * `ctx.providerSessionId`, else by mapping the workspace to its project folder
  * (`projects.json` slug or sha256 folder) and taking the newest chat modified
  * after `ctx.startedAt`. JSONL files are tailed (complete lines only), legacy
- * JSON files re-read when they change. A chat file that appears later in the
- * same folder with a later start is `/clear`: `session_cleared` is emitted and
- * the new file followed. Sub-agent files (`chats/<sessionId>/*.jsonl`) are
- * tailed too, their events marked as sub-agent events.
+ * JSON files re-read when they change.
+ *
+ * - Resume: a chat file untouched since before `startedAt` holds earlier runs;
+ *   what it held then is fed to the parser silently and only what this run
+ *   adds is emitted. A file created since then is read from its start, so a
+ *   live capture equals the backfill of the file.
+ * - Migration: resuming a legacy JSON makes Gemini continue it as
+ *   `<same name>.jsonl`; the adapter moves to that file without repeating.
+ * - `/clear`: a chat file that appears later in the same folder with a later
+ *   start; `session_cleared` is emitted and the new file followed.
+ * - Sub-agent files (`chats/<sessionId>/*.jsonl`) are tailed too, their
+ *   events marked as sub-agent events (interleaved as they are written,
+ *   where a backfill puts them after the parent's).
  */
-export class GeminiLiveLogAdapter implements LiveLogAdapter {
+export class GeminiLiveLogAdapter implements LiveLogAdapter, AsyncDisposable {
   readonly #ctx: LiveLogContext;
   readonly #gemini: string;
   #active: Active | undefined;
@@ -190,28 +199,45 @@ export class GeminiLiveLogAdapter implements LiveLogAdapter {
   /** Chat files as they were before this run (see takeBaseline). */
   readonly #baseline: Map<string, BaselineEntry>;
   #watch: string[];
+  #finished = false;
 
   constructor(ctx: LiveLogContext) {
     this.#ctx = ctx;
     this.#gemini = geminiDir(ctx.home);
     this.#watch = [join(this.#gemini, 'tmp')];
-    this.#baseline = takeBaseline(this.#gemini, ctx.workspacePath ?? ctx.root ?? undefined, ctx.startedAt);
+    const workspace = ctx.workspacePath ?? ctx.root ?? undefined;
+    this.#baseline = takeBaseline(this.#gemini, workspace, ctx.startedAt, ctx.providerSessionId?.slice(0, 8));
   }
 
   async poll(writer: LogSink): Promise<void> {
+    if (this.#finished) return;
     if (!this.#active) await this.#discover(writer);
-    else await this.#followClear(writer);
+    else await this.#followNewFiles(writer);
     await this.#drain(writer, false);
   }
 
+  /** Reads everything left, including a last line without its newline, then stops. Idempotent. */
   async finalize(writer: LogSink): Promise<void> {
+    if (this.#finished) return;
     if (!this.#active) await this.#discover(writer);
+    else await this.#followNewFiles(writer);
     await this.#drain(writer, true);
-    await this.#closeAll();
+    await this.close();
   }
 
   watchPaths(): string[] {
     return [...this.#watch];
+  }
+
+  /** Releases the files; later polls do nothing. Idempotent. */
+  async close(): Promise<void> {
+    this.#finished = true;
+    await this.#closeMain();
+    await this.#closeSubagents();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   async #discover(writer: LogSink): Promise<void> {
@@ -226,7 +252,7 @@ export class GeminiLiveLogAdapter implements LiveLogAdapter {
     await this.#open(found, writer);
   }
 
-  async #open(found: FoundSession, writer: LogSink): Promise<void> {
+  async #open(found: FoundSession, writer: LogSink, migratedFrom?: string): Promise<void> {
     const chats = join(found.projectDir, 'chats');
     const names = await readdir(chats).catch(() => [] as string[]);
     const baseline = this.#baseline.get(found.path);
@@ -234,7 +260,7 @@ export class GeminiLiveLogAdapter implements LiveLogAdapter {
     if (found.format === 'jsonl') {
       const jsonl = new JsonlSource(found.path);
       const legacy = join(chats, `${found.stem}.json`);
-      await jsonl.prime(baseline, !baseline && this.#baseline.has(legacy) ? legacy : undefined);
+      await jsonl.prime(baseline, migratedFrom ?? (!baseline && this.#baseline.has(legacy) ? legacy : undefined));
       source = jsonl;
     } else {
       source = new SnapshotSource(found.path, baseline);
@@ -244,12 +270,15 @@ export class GeminiLiveLogAdapter implements LiveLogAdapter {
     await writer.addSourcePath(found.path);
   }
 
-  /** Looks for a chat file created after the followed one started (Gemini's `/clear`). */
-  async #followClear(writer: LogSink): Promise<void> {
+  /**
+   * Looks for chat files that appeared since the followed one was picked: the
+   * JSONL continuation of a legacy JSON, or a session started later (`/clear`).
+   */
+  async #followNewFiles(writer: LogSink): Promise<void> {
     const active = this.#active!;
     const chats = join(active.found.projectDir, 'chats');
     const names = await readdir(chats).catch(() => [] as string[]);
-    for (const name of names) {
+    for (const name of names.sort()) {
       const path = join(chats, name);
       if (active.known.has(path) || !/^session-.*\.jsonl?$/.test(name)) continue;
       const format = name.endsWith('.jsonl') ? 'jsonl' : 'json';
@@ -257,15 +286,26 @@ export class GeminiLiveLogAdapter implements LiveLogAdapter {
       if (!header?.sessionId) continue; // not written yet: look again next poll
       active.known.add(path);
       const oldId = active.source.meta.sessionId;
-      const oldStart = active.source.meta.startedAt;
+      const stem = name.replace(/\.jsonl?$/, '');
+      const next: FoundSession = { path, format, projectDir: active.found.projectDir, stem };
+      if (header.sessionId === oldId) {
+        if (active.found.format === 'json' && format === 'jsonl' && stem === active.found.stem) {
+          await this.#drain(writer, true);
+          await this.#closeMain();
+          await this.#open(next, writer, active.found.path);
+          return;
+        }
+        continue;
+      }
       const st = await stat(path).catch(() => undefined);
-      if (header.sessionId === oldId || !st || st.mtimeMs < this.#ctx.startedAt.getTime() - CLOCK_SLACK_MS) continue;
+      if (!st || st.mtimeMs < this.#ctx.startedAt.getTime() - CLOCK_SLACK_MS) continue;
+      const oldStart = active.source.meta.startedAt;
       if (oldStart && header.startTime && header.startTime <= oldStart) continue;
       await this.#drain(writer, true);
-      await this.#closeAll();
+      await this.#closeMain();
+      await this.#closeSubagents();
       writer.emit('provider_file', { type: 'session_cleared', old_session_id: oldId ?? null, new_session_id: header.sessionId });
-      const stem = name.replace(/\.jsonl?$/, '');
-      await this.#open({ path, format, projectDir: active.found.projectDir, stem }, writer);
+      await this.#open(next, writer);
       return;
     }
   }
@@ -291,10 +331,15 @@ export class GeminiLiveLogAdapter implements LiveLogAdapter {
     for (const source of this.#subagents.values()) await source.drain(writer, final);
   }
 
-  async #closeAll(): Promise<void> {
-    await this.#active?.source.close();
-    for (const s of this.#subagents.values()) await s.close();
-    this.#subagents.clear();
+  async #closeMain(): Promise<void> {
+    const active = this.#active;
     this.#active = undefined;
+    await active?.source.close();
+  }
+
+  async #closeSubagents(): Promise<void> {
+    const sources = [...this.#subagents.values()];
+    this.#subagents.clear();
+    for (const s of sources) await s.close();
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, relative, isAbsolute, resolve } from 'node:path';
 
@@ -45,11 +45,16 @@ export async function readProjects(gemini: string): Promise<Map<string, string>>
 /** Project folders that may hold `root`'s chats, most likely first: its slug, then its sha256 folder. */
 export async function projectDirsFor(gemini: string, root: string): Promise<string[]> {
   const projects = await readProjects(gemini);
+  // Gemini records the path it was started in; a symlinked workspace may be registered under its real path.
+  const real = await realpath(root).catch(() => undefined);
+  const roots = [...new Set([root, resolve(root), ...(real ? [real] : [])])];
   const dirs: string[] = [];
-  const slug = projects.get(root) ?? projects.get(resolve(root));
-  if (slug) dirs.push(join(gemini, 'tmp', slug));
-  dirs.push(join(gemini, 'tmp', projectHash(root)));
-  return dirs;
+  for (const r of roots) {
+    const slug = projects.get(r);
+    if (slug) dirs.push(join(gemini, 'tmp', slug));
+  }
+  for (const r of roots) dirs.push(join(gemini, 'tmp', projectHash(r)));
+  return [...new Set(dirs)];
 }
 
 /**

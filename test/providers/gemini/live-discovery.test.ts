@@ -104,6 +104,31 @@ describe('GeminiLiveLogAdapter discovery and session changes', () => {
     expect(events.filter((e) => e.type === 'assistant_message').map((e) => (e as { content: string }).content)).toEqual(['again']);
   });
 
+  it('moves to the JSONL continuation of a resumed legacy JSON without repeating it', async () => {
+    const { home: h, chats } = home();
+    const hdr = header('55555555-e', '2026-01-01T10:00:00.000Z');
+    const old = [prompt('p1', 'legacy turn'), answer('g1', 'legacy answer')];
+    const json = join(chats, 'session-2026-01-01T10-00-55555555.json');
+    writeFileSync(json, JSON.stringify({ ...hdr, messages: old }, null, 2));
+    utimesSync(json, PAST, PAST);
+    const adapter = new GeminiLiveLogAdapter({ startedAt: new Date(), home: h, providerSessionId: '55555555-e' });
+    const t = await harness(adapter);
+    await t.poll(); // follows the JSON, whose content is history
+    writeFileSync(
+      join(chats, 'session-2026-01-01T10-00-55555555.jsonl'),
+      lines(hdr, ...old, { $set: { sessionId: '55555555-e' } }, prompt('p2', 'resumed turn'), answer('g2', 'resumed answer')),
+    );
+    await t.poll();
+    await t.poll();
+    const events = await t.finish();
+    expect(prompts(events)).toEqual(['resumed turn']);
+    expect(events.filter((e) => e.type === 'usage')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'session_cleared')).toEqual([]);
+    // Finalizing again, or polling afterwards, adds nothing.
+    await adapter.finalize(t.writer);
+    await adapter.poll(t.writer);
+  });
+
   it('follows /clear to the new chat file with session_cleared', async () => {
     const { home: h, chats } = home();
     const adapter = new GeminiLiveLogAdapter({ startedAt: new Date(), home: h, workspacePath: WORKSPACE });
