@@ -1,9 +1,10 @@
 import type { LogEventInput, LogSourceKind } from '../../schema/index.js';
-import { arr, count, markSubagent, obj, str, UnknownRecordTypes, type ParsedEvent } from '../shared/index.js';
+import { arr, markSubagent, obj, str, UnknownRecordTypes, type ParsedEvent } from '../shared/index.js';
 import { isInjectedContext, isToolResultOnly, splitContent, workspaceFromContext } from './content.js';
 import { usageLimitEvent } from './limits.js';
 import { readToolCall, responsePartResultEvent, toolCallEvent, toolResultEvent } from './tools.js';
 import type { GeminiSessionMeta } from './types.js';
+import { usageEvent } from './usage.js';
 
 interface Tracked {
   record: Record<string, unknown>;
@@ -303,25 +304,3 @@ function thoughtText(raw: unknown): string | undefined {
   const description = str(t['description']) ?? '';
   return subject ? `**${subject}** ${description}`.trimEnd() : description;
 }
-
-/**
- * Gemini's `tokens` come from usageMetadata: `input` is the whole prompt
- * including `cached`; `thoughts` and `tool` are counted apart from `output`.
- * Mapped like Claude's usage so sums across providers mean the same thing:
- * input_tokens = uncached prompt (+ tool-use prompt), cache_read_tokens =
- * cached, output_tokens = output + thoughts (both billed as output). The
- * three add up to Gemini's own `total`.
- */
-export function usageEvent(tokens: Record<string, unknown>): LogEventInput {
-  const input = count(tokens['input']);
-  const cached = Math.min(count(tokens['cached']), input);
-  return {
-    type: 'usage',
-    input_tokens: safe(input - cached + count(tokens['tool'])),
-    output_tokens: safe(count(tokens['output']) + count(tokens['thoughts'])),
-    ...(cached > 0 ? { cache_read_tokens: safe(cached) } : {}),
-  };
-}
-
-/** Absurd counts in a damaged file must not make the event invalid (the schema wants safe integers). */
-const safe = (n: number): number => Math.min(n, Number.MAX_SAFE_INTEGER);
