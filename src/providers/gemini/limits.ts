@@ -16,6 +16,9 @@ const LIMIT_PATTERNS: RegExp[] = [
   /exceeded (?:your|the) (?:current )?quota/i,
   /you've hit the api rate limit/i,
   /usage limit reached/i,
+  // The CLI's own notice when it falls back to another model ("You have reached your daily … quota limit").
+  /reached your [^\n]{0,60}quota/i,
+  /quota (?:limit )?(?:reached|exhausted)/i,
 ];
 
 const RAW_LIMIT = 4_000;
@@ -28,7 +31,9 @@ export function isUsageLimitText(text: string): boolean {
 export function limitScope(text: string): string {
   const quota = /"quota_?(?:limit|id)"\s*:\s*"([^"]+)"/i.exec(text)?.[1]?.toLowerCase() ?? '';
   const lower = text.toLowerCase();
-  if (quota.includes('perday') || lower.includes('per day') || lower.includes('perday')) return 'daily';
+  if (quota.includes('perday') || lower.includes('per day') || lower.includes('perday') || /\bdaily\b/.test(lower)) {
+    return 'daily';
+  }
   if (quota.includes('perweek') || lower.includes('per week') || lower.includes('perweek')) return 'weekly';
   return 'session';
 }

@@ -169,6 +169,22 @@ describe('Gemini JSONL parser', () => {
     ]);
   });
 
+  it('recognises the usual quota and rate-limit wordings, and leaves other errors as statuses', () => {
+    const texts = [
+      "You've hit the API rate limit. Please wait.",
+      'You have reached your daily gemini-2.5-pro quota limit. Switching to gemini-2.5-flash.',
+      '[API Error: got status: 429 Too Many Requests. {"error":{"code":429,"status":"RESOURCE_EXHAUSTED"}}]',
+      'Quota exceeded for quota metric per minute',
+    ];
+    const { events } = run([
+      header('t'),
+      ...texts.map((content, i) => line({ id: `e${i}`, type: i % 2 ? 'info' : 'error', content })),
+      line({ id: 'x', type: 'error', content: '[API Error: 500 Internal Server Error]' }),
+    ]);
+    expect(events.map((e) => e.type)).toEqual([...texts.map(() => 'usage_limit_hit'), 'provider_status']);
+    expect(events.map((e) => (e as { scope?: string }).scope)).toEqual(['session', 'daily', 'session', 'session', undefined]);
+  });
+
   it('reports each unknown record type once and keeps going', () => {
     const { events } = run([
       header('t'),
