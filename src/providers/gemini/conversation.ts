@@ -11,6 +11,8 @@ interface Tracked {
   /** The message body (prompt, text, reasoning, status) has been emitted, or is deliberately never emitted. */
   emitted: boolean;
   usageEmitted: boolean;
+  /** Known only from a `$set.messages` checkpoint: a message line with this id later is still news. */
+  checkpointOnly?: boolean;
 }
 
 /**
@@ -95,12 +97,12 @@ export class GeminiConversation {
     const id = str(record['id']) ?? '';
     const out: ParsedEvent[] = [];
     let t = this.#tracked.get(id);
-    if (!t) {
+    if (!t || t.checkpointOnly) {
       // Gemini only ever updates the newest message, so a new id completes the pending one.
       out.push(...this.#flushPending());
       t = { record, emitted: false, usageEmitted: false };
       this.#tracked.set(id, t);
-      this.#order.push(id);
+      if (!this.#order.includes(id)) this.#order.push(id);
     } else {
       t.record = record;
       if (!this.#order.includes(id)) this.#order.push(id);
@@ -123,7 +125,7 @@ export class GeminiConversation {
       if (!rec || id === undefined) continue;
       ids.push(id);
       if (this.#tracked.has(id)) continue;
-      this.#tracked.set(id, { record: rec, emitted: true, usageEmitted: true });
+      this.#tracked.set(id, { record: rec, emitted: true, usageEmitted: true, checkpointOnly: true });
       // The injected `<session_context>` often exists only here; it names the workspace.
       if (!this.meta.cwd && str(rec['type']) === 'user') {
         const text = splitContent(rec['content']).text;

@@ -135,6 +135,16 @@ describe('Gemini JSONL parser', () => {
     expect(meta).toMatchObject({ sessionId: 's-1', cwd: '/w/proj', startedAt: '2026-01-01T00:00:00.000Z' });
   });
 
+  it('still emits a message first seen in a checkpoint once its own line is written', () => {
+    const { events } = run([
+      header('t'),
+      line({ $set: { messages: [{ id: 'u1', type: 'user', content: [{ text: 'hi' }] }] } }),
+      user('u1', 'hi'),
+      user('u1', 'hi'),
+    ]);
+    expect(events).toEqual([{ type: 'user_message', role: 'user', content: 'hi', message_id: 'u1' }]);
+  });
+
   it('replays $rewindTo: reports it, and messages written after it are new', () => {
     const { events } = run([header('t'), user('u1', 'one'), gemini('g1', { tokens }), line({ $rewindTo: 'u1' }), user('u2', 'two')]);
     expect(events.filter((e) => e.type === 'user_message').map((e) => (e as { content: string }).content)).toEqual(['one', 'two']);
