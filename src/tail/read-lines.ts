@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { SessionLogError } from '../errors.js';
+import { acquireBuffer, releaseBuffer } from './buffer-pool.js';
 import { decodeLine, LineSplitter } from './line-splitter.js';
 
 export interface ReadLinesOptions {
@@ -41,8 +42,8 @@ export async function* readLines(path: string, options: ReadLinesOptions = {}): 
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new SessionLogError('ERR_IO', `cannot open ${path}: ${(err as Error).message}`, { cause: err });
   }
+  const buf = acquireBuffer(chunkSize);
   try {
-    const buf = Buffer.allocUnsafe(chunkSize);
     const splitter = new LineSplitter(start);
     let pos = start;
     let lineNo = 0;
@@ -62,10 +63,14 @@ export async function* readLines(path: string, options: ReadLinesOptions = {}): 
         throwIfAborted(signal);
         yield rec;
       }
+      // A short read of a regular file means its end: saves one read call per
+      // small file (most session files fit in one chunk).
+      if (bytesRead < chunkSize) break;
     }
     splitter.flush(collect);
     for (const rec of batch) yield rec;
   } finally {
+    releaseBuffer(buf);
     await fh.close();
   }
 }

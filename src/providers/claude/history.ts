@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
 import type {
   BackfilledSession,
@@ -8,6 +8,7 @@ import type {
   LogSourceKind,
 } from '../../schema/index.js';
 import { readLines } from '../../tail/index.js';
+import { acquireBuffer, releaseBuffer } from '../../tail/buffer-pool.js';
 import { throwIfAborted } from '../../tail/read-lines.js';
 import { obj, str } from '../shared/index.js';
 import { ClaudeParser } from './parser.js';
@@ -104,29 +105,78 @@ function isWithin(path: string, root: string): boolean {
 
 /** The session's cwd and the model of its first real assistant message. */
 async function prescan(specs: FileSpec[], signal?: AbortSignal): Promise<{ cwd?: string; model?: string }> {
-  let cwd: string | undefined;
-  let model: string | undefined;
+  const found: { cwd?: string; model?: string } = {};
   for (const spec of specs) {
-    for await (const { line } of readLines(spec.path, { signal })) {
-      const wantCwd = cwd === undefined && line.includes('"cwd"');
-      const wantModel = model === undefined && line.includes('"assistant"') && line.includes('"model"');
-      if (!wantCwd && !wantModel) continue;
-      let rec: Record<string, unknown>;
-      try {
-        rec = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      if (wantCwd) cwd = str(rec.cwd);
-      if (wantModel && str(rec.type) === 'assistant') {
-        const m = str(obj(rec.message)?.model);
-        if (m && m !== '<synthetic>') model = m;
-      }
-      if (cwd !== undefined && model !== undefined) return { cwd, model };
-    }
-    if (cwd !== undefined && model !== undefined) break;
+    await scanHead(spec.path, found, signal);
+    if (found.cwd !== undefined && found.model !== undefined) break;
   }
-  return { cwd, model };
+  return found;
+}
+
+const CWD = Buffer.from('"cwd":"');
+const ASSISTANT = Buffer.from('"type":"assistant"');
+const PRESCAN_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * Finds cwd and model by searching the raw bytes for their keys and decoding
+ * only the lines that hold them: a 2.1.x file starts with hundreds of KB of
+ * injected context and request blobs before the first assistant line, and
+ * decoding all of that twice (here and when parsing) would double the cost.
+ */
+async function scanHead(path: string, found: { cwd?: string; model?: string }, signal?: AbortSignal): Promise<void> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return; // vanished: the event pass reports nothing either
+  }
+  const chunk = acquireBuffer(1 << 20);
+  try {
+    let carry = Buffer.alloc(0);
+    let pos = 0;
+    while (pos < PRESCAN_LIMIT) {
+      throwIfAborted(signal);
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, pos);
+      const eof = bytesRead < chunk.length;
+      pos += bytesRead;
+      const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      const end = eof ? buf.length : buf.lastIndexOf(10) + 1;
+      const region = buf.subarray(0, end);
+      if (found.cwd === undefined) found.cwd = firstValue(region, CWD, (rec) => str(rec.cwd));
+      if (found.model === undefined) {
+        found.model = firstValue(region, ASSISTANT, (rec) => {
+          const model = str(obj(rec.message)?.model);
+          return str(rec.type) === 'assistant' && model !== '<synthetic>' ? model : undefined;
+        });
+      }
+      if ((found.cwd !== undefined && found.model !== undefined) || eof) return;
+      carry = Buffer.from(buf.subarray(end));
+    }
+  } finally {
+    releaseBuffer(chunk);
+    await fh.close();
+  }
+}
+
+/** The first line of `region` containing `needle` for which `pick` finds a value. */
+function firstValue(
+  region: Buffer,
+  needle: Buffer,
+  pick: (record: Record<string, unknown>) => string | undefined,
+): string | undefined {
+  for (let at = region.indexOf(needle); at >= 0; at = region.indexOf(needle, at + needle.length)) {
+    const start = region.lastIndexOf(10, at) + 1;
+    let stop = region.indexOf(10, at);
+    if (stop < 0) stop = region.length;
+    try {
+      const value = pick(JSON.parse(region.toString('utf8', start, stop)) as Record<string, unknown>);
+      if (value !== undefined) return value;
+    } catch {
+      // a broken line: try the next occurrence
+    }
+    at = stop;
+  }
+  return undefined;
 }
 
 type Batch = { t: number; events: Array<[LogSourceKind, LogEventInput]> };
