@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { logsDir, zagBaseDir } from '../paths/index.js';
+import { findGitRoot, logsDir, zagBaseDir } from '../paths/index.js';
 import type { CommandArgs, CommandSpec, OptionSpec } from './command.js';
 import { UsageError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -83,7 +83,11 @@ export interface Locations {
   logsDir: string;
   /** The home given with --home, or undefined for the user's own. */
   home: string | undefined;
-  /** Project root given with --root, or null. */
+  /**
+   * The project the logs folder belongs to: --root, else (when the folder is
+   * derived, not given) the git root of the current folder; null when the logs
+   * folder is not a project's (--logs-dir, $ZAG_USER_LOG_DIR, outside git).
+   */
   root: string | null;
   /** Folder of the global `sessions_index.json` (zag's `~/.zag`). */
   globalIndexDir: string;
@@ -95,11 +99,12 @@ export function locate(io: CliIO, args: CommandArgs): Locations {
     return typeof v === 'string' ? resolve(io.cwd, v) : undefined;
   };
   const home = given('home');
-  const root = given('root') ?? null;
   const explicit = given('logs-dir');
+  const chosenElsewhere = explicit !== undefined || Boolean(io.env.ZAG_USER_LOG_DIR);
+  const root = given('root') ?? (chosenElsewhere ? null : findGitRoot(io.cwd));
   const dir =
     explicit ??
-    logsDir(root ?? undefined, {
+    logsDir(root, {
       cwd: io.cwd,
       ...(home !== undefined ? { home } : {}),
     });

@@ -87,6 +87,22 @@ describe('import', () => {
     expect(r.stderr).not.toContain('\u001b[');
   });
 
+  it("--root imports only that project's sessions; without a project it imports all into <home>/.zag/logs", async () => {
+    const only = join(tmp, 'logs-root');
+    const r = await runCli(['import', '--root', '/home/user/demo', '--home', home, '--logs-dir', only, '--json'], { home });
+    expect(r.code).toBe(0);
+    const entries = await index(only);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => e.workspace_path === '/home/user/demo')).toBe(true);
+    expect(new Set(entries.map((e) => e.provider))).toEqual(new Set(['claude', 'codex', 'gemini', 'copilot']));
+
+    // tmp is outside any git repository: zag's folder for that is <home>/.zag/logs.
+    const plain = await runCli(['import', '--home', home, '--json'], { home, cwd: tmp });
+    expect(plain.code).toBe(0);
+    expect((JSON.parse(plain.stdout) as ImportSummary).logs_dir).toBe(join(home, '.zag', 'logs'));
+    expect((await index(join(home, '.zag', 'logs'))).length).toBeGreaterThan(entries.length);
+  });
+
   const hasScript = ((): boolean => {
     try {
       execFileSync('script', ['--version'], { stdio: 'ignore' });

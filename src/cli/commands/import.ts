@@ -10,8 +10,9 @@ export const importCommand: CommandSpec = {
   description: [
     "Reads the agents' own history (~/.claude, ~/.codex, ~/.gemini, ~/.copilot) and writes one",
     'session log per session into <logs-dir>/sessions, with index.json. Safe to run again:',
-    'only sessions that are new or have grown since the last run are imported. Without',
-    "--root, every project's sessions are imported; with --root, that project's only.",
+    'only sessions that are new or have grown since the last run are imported. In a git',
+    "repository, or with --root, that project's sessions go to its logs folder; with",
+    "--logs-dir (or outside any repository), every project's sessions are imported.",
     'Sessions that fail are listed on stderr and tried again by the next run.',
   ].join('\n'),
   positionals: [],
