@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 const PEEK_BYTES = 64 * 1024;
@@ -11,6 +12,8 @@ const PEEK_BYTES = 64 * 1024;
  * (it renames a complete file into place).
  */
 export async function peekLogOrigin(path: string): Promise<'missing' | 'backfill' | 'live'> {
+  // The common case on a first import, answered without an exception or a thread-pool round trip.
+  if (!lstatSync(path, { throwIfNoEntry: false })) return 'missing';
   let fh;
   try {
     fh = await open(path, 'r');

@@ -193,9 +193,9 @@ class BackfillRun {
 
   async scan(adapter: HistoricalLogAdapter): Promise<void> {
     const p = this.progress.state;
-    const filter = async (c: BackfillCandidate): Promise<boolean> => {
+    const filter = (c: BackfillCandidate): boolean => {
       this.checkAbort();
-      const fps = await Promise.all(c.sourcePaths.map(fingerprintOf));
+      const fps = c.sourcePaths.map(fingerprintOf);
       p.filesTotal += c.sourcePaths.length;
       for (const fp of fps) p.bytesTotal += fp?.size ?? 0;
       this.progress.tick();
@@ -217,7 +217,7 @@ class BackfillRun {
     const seen = new Set<string>();
     for (;;) {
       const pass = new AdapterPass();
-      const filter = (c: BackfillCandidate): Promise<boolean> | boolean => {
+      const filter = (c: BackfillCandidate): boolean => {
         const id = candidateId(c);
         if (seen.has(id)) return false;
         seen.add(id);
@@ -252,9 +252,9 @@ class BackfillRun {
     }
   }
 
-  private async filterCandidate(c: BackfillCandidate, pass: AdapterPass): Promise<boolean> {
+  private filterCandidate(c: BackfillCandidate, pass: AdapterPass): boolean {
     this.checkAbort();
-    const fps = await Promise.all(c.sourcePaths.map(fingerprintOf));
+    const fps = c.sourcePaths.map(fingerprintOf);
     if (this.state.isUnchanged(c.sourcePaths, fps)) {
       this.result.skipped++;
       this.filesDone(c.sourcePaths.length, fps.reduce((n, fp) => n + (fp?.size ?? 0), 0), true);
@@ -280,7 +280,7 @@ class BackfillRun {
     let bytes = 0;
     for (const path of session.sourcePaths) {
       const known = pass.fingerprintFor(path);
-      const fp = known === undefined ? await fingerprintOf(path) : known;
+      const fp = known === undefined ? fingerprintOf(path) : known;
       if (fp) {
         fps[path] = fp;
         bytes += fp.size;

@@ -1,4 +1,4 @@
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { SessionLogError } from '../errors.js';
 import {
   normalizeEventInput,
@@ -9,9 +9,8 @@ import {
   type LogEventKind,
   type LogSourceKind,
 } from '../schema/index.js';
+import { LineBuffer } from './line-buffer.js';
 
-/** Bytes buffered before one write: few syscalls, small and constant memory. */
-const FLUSH_AT = 256 * 1024;
 /** How many events between two looks at the abort signal and the clock. */
 const CHECK_EVERY = 64;
 const MAX_RAW = 2000;
@@ -99,8 +98,8 @@ export async function streamSessionLog(
     completeness: session.completeness,
   };
   const clock = new Clock();
+  const out = new LineBuffer();
   let fhP: Promise<FileHandle> | undefined;
-  let buf = '';
   let startedAt = '';
   let lastType = '';
 
@@ -110,17 +109,15 @@ export async function streamSessionLog(
     env.source_kind = source;
     if (env.seq === 1) startedAt = env.ts;
     lastType = kind.type;
-    buf += serializeEvent(env, kind) + '\n';
+    out.push(serializeEvent(env, kind));
   };
-  const handle = (): Promise<FileHandle> => (fhP ??= open(tmpPath, 'wx'));
   const drain = async (): Promise<void> => {
-    const chunk = buf;
-    buf = '';
-    if (chunk.length > 0) await (await handle()).write(chunk);
+    await out.drainTo(await (fhP ??= open(tmpPath, 'wx')));
   };
+  /** Removes the temp file (if any) and gives the buffer back. */
   const discard = async (): Promise<void> => {
-    if (!fhP) return;
-    await fhP.then((fh) => fh.close()).catch(() => undefined);
+    out.release();
+    if (fhP) await fhP.then((fh) => fh.close()).catch(() => undefined);
     await unlink(tmpPath).catch(() => undefined);
   };
   const wrap = (err: unknown): SessionLogError =>
@@ -150,13 +147,13 @@ export async function streamSessionLog(
       for await (const [source, input] of events) {
         onEvent(source, input);
         if (++n % CHECK_EVERY === 0) checkAbort();
-        if (buf.length >= FLUSH_AT) await drain();
+        if (out.full) await drain();
       }
     } else {
       for (const [source, input] of events) {
         onEvent(source, input);
         if (++n % CHECK_EVERY === 0) checkAbort();
-        if (buf.length >= FLUSH_AT) await drain();
+        if (out.full) await drain();
       }
     }
     checkAbort();
@@ -170,16 +167,18 @@ export async function streamSessionLog(
   const written: WrittenLog = { events: env.seq, startedAt, endedAt: env.ts };
   const committed = (async () => {
     try {
-      await drain();
-      await (await handle()).close();
-    } catch (err) {
-      await discard();
-      throw wrap(err);
-    }
-    try {
+      const whole = fhP ? null : out.contents();
+      if (whole) {
+        // The whole log fits in the buffer (most sessions): one call instead of open, write, close.
+        await writeFile(tmpPath, whole, { flag: 'wx' });
+      } else {
+        await drain();
+        await (await fhP!).close();
+      }
+      out.release();
       await rename(tmpPath, logPath);
     } catch (err) {
-      await unlink(tmpPath).catch(() => undefined);
+      await discard();
       throw wrap(err);
     }
     return written;

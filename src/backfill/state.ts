@@ -157,7 +157,8 @@ export class BackfillStateStore {
       empty_sources: Object.fromEntries(this.emptySources),
     };
     try {
-      await writeFileAtomic(this.path, JSON.stringify(data, null, 2));
+      // No fsync: a state lost to a power cut only makes the next run rebuild logs in place.
+      await writeFileAtomic(this.path, JSON.stringify(data, null, 2), { fsync: false });
     } catch (err) {
       throw new SessionLogError('ERR_IO', `cannot write ${this.path}: ${(err as Error).message}`, { cause: err });
     }

@@ -142,4 +142,17 @@ describe('runBackfill: first run', () => {
     expect(log.map((e) => e.type)).toEqual(['session_started', 'parse_warning', 'user_message', 'session_ended']);
     expect(String(log[1]!['message'])).toContain('invalid event from adapter');
   });
+
+  it('streams a session larger than its write buffer, with huge and multi-byte lines, byte for byte', async () => {
+    const events: unknown[] = [];
+    for (let i = 0; i < 3000; i++) events.push({ type: 'assistant_message', content: `${i} ` + 'é✓𝄞 text '.repeat(20) });
+    events.splice(1500, 0, { type: 'user_message', role: 'user', content: 'x'.repeat(1_000_000) });
+    events.push({ type: 'user_message', role: 'user', content: '𝄞'.repeat(200_000) });
+    await writeFile(join(home, 'alpha', 'big.jsonl'), sessionFile('big', events));
+    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', join(home, 'alpha'))])).toMatchObject({ imported: 1 });
+    const log = await readLog(join(logs, 'sessions', 'big.jsonl'));
+    expect(log).toHaveLength(events.length + 2);
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
+    expect(log.slice(1, -1).map((e) => e['content'])).toEqual(events.map((e) => (e as { content: string }).content));
+  });
 });
