@@ -55,18 +55,25 @@ export interface JsonlEntry {
   mtimeMs: number;
 }
 
-/** Session files (not sub-agent files) of one project folder, with mtimes. */
-export async function sessionFilesIn(projectDir: string): Promise<JsonlEntry[]> {
+/** Paths of the session files (not sub-agent files) of one project folder. */
+export async function sessionPathsIn(projectDir: string): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(projectDir);
   } catch {
     return [];
   }
+  return names.filter((n) => n.endsWith('.jsonl') && !n.startsWith('agent-')).map((n) => join(projectDir, n));
+}
+
+/**
+ * Session files of one project folder with their mtimes; `skip` leaves out
+ * paths already known, so a poll does not stat a whole history folder.
+ */
+export async function sessionFilesIn(projectDir: string, skip?: ReadonlySet<string>): Promise<JsonlEntry[]> {
   const out: JsonlEntry[] = [];
-  for (const name of names) {
-    if (!name.endsWith('.jsonl') || name.startsWith('agent-')) continue;
-    const path = join(projectDir, name);
+  for (const path of await sessionPathsIn(projectDir)) {
+    if (skip?.has(path)) continue;
     try {
       const st = await stat(path);
       if (st.isFile()) out.push({ path, mtimeMs: st.mtimeMs });
@@ -88,6 +95,27 @@ export async function projectDirs(projectsRoot: string, workspace: string | unde
   const own = workspace ? encodeProjectPath(workspace) : undefined;
   names.sort((a, b) => Number(b === own) - Number(a === own));
   return names.map((n) => join(projectsRoot, n));
+}
+
+/**
+ * Project folders in which a file was created since `sinceMs` (creating a
+ * file updates its folder's mtime), the workspace's own first: a new session
+ * file can only be in one of them, and the others need not be listed.
+ */
+export async function changedProjectDirs(
+  projectsRoot: string,
+  workspace: string | undefined,
+  sinceMs: number,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const dir of await projectDirs(projectsRoot, workspace)) {
+    try {
+      if ((await stat(dir)).mtimeMs >= sinceMs) out.push(dir);
+    } catch {
+      // removed meanwhile
+    }
+  }
+  return out;
 }
 
 /** `<id>.jsonl` in any project folder (the workspace's first), or undefined. */
@@ -154,6 +182,22 @@ export async function findRegistryEntry(
     if (!best || (entry.startedAtMs ?? 0) > (best.startedAtMs ?? 0)) best = entry;
   }
   return best;
+}
+
+/** The registry entry (if any) of the CLI running session `sessionId`. */
+export async function registryEntryFor(sessionsDir: string, sessionId: string): Promise<RegistryEntry | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(sessionsDir);
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.json')) continue;
+    const entry = await readRegistryEntry(join(sessionsDir, name));
+    if (entry?.sessionId === sessionId) return entry;
+  }
+  return undefined;
 }
 
 /** The session id of a session file: its name. */

@@ -4,13 +4,15 @@ import type { LiveLogAdapter, LiveLogContext, LogSink } from '../../schema/index
 import { LineTailer, readLines } from '../../tail/index.js';
 import type { ParsedEvent } from '../shared/index.js';
 import {
+  changedProjectDirs,
   findRegistryEntry,
   findSessionFile,
-  projectDirs,
   readHead,
   readRegistryEntry,
+  registryEntryFor,
   sessionFilesIn,
   sessionIdOfPath,
+  sessionPathsIn,
 } from './discovery.js';
 import { ClaudeParser } from './parser.js';
 import { claudeConfigDir, encodeProjectPath, listNewSubagents, sessionIdOfFile } from './paths.js';
@@ -102,7 +104,11 @@ export class ClaudeLiveLogAdapter implements LiveLogAdapter {
 
   async #discover(): Promise<string | undefined> {
     const id = this.#ctx.providerSessionId;
-    if (id) return findSessionFile(this.#projectsRoot, id, this.#workspace);
+    if (id) {
+      // Its registry entry, if the CLI keeps one, tells when /clear moves on.
+      this.#registryPath ??= (await registryEntryFor(this.#sessionsDir, id))?.path;
+      return findSessionFile(this.#projectsRoot, id, this.#workspace);
+    }
     const entry = await findRegistryEntry(this.#sessionsDir, this.#workspace, this.#startedAtMs);
     if (entry) {
       // The registry names the session: wait for its file rather than guess another one.
@@ -115,7 +121,7 @@ export class ClaudeLiveLogAdapter implements LiveLogAdapter {
   async #newestMatchingFile(): Promise<string | undefined> {
     const workspace = this.#workspace;
     const candidates = [];
-    for (const dir of await projectDirs(this.#projectsRoot, workspace)) {
+    for (const dir of await changedProjectDirs(this.#projectsRoot, workspace, this.#startedAtMs)) {
       for (const f of await sessionFilesIn(dir)) if (f.mtimeMs >= this.#startedAtMs) candidates.push(f);
     }
     candidates.sort((a, b) => b.mtimeMs - a.mtimeMs);
@@ -141,7 +147,7 @@ export class ClaudeLiveLogAdapter implements LiveLogAdapter {
     this.#main = { path, tailer: new LineTailer(path, { fromOffset }), parser };
     this.#judged.add(path);
     // Files already there are not /clear successors.
-    for (const f of await sessionFilesIn(dirname(path))) this.#judged.add(f.path);
+    for (const p of await sessionPathsIn(dirname(path))) this.#judged.add(p);
     this.#watch = [path, dirname(path)];
     await writer.addSourcePath(path);
     const id = sessionIdOfPath(path);
@@ -159,7 +165,7 @@ export class ClaudeLiveLogAdapter implements LiveLogAdapter {
       }
     }
     const cwd = this.#workspace ?? main.parser.meta.cwd;
-    const fresh = (await sessionFilesIn(dirname(main.path))).filter((f) => !this.#judged.has(f.path));
+    const fresh = await sessionFilesIn(dirname(main.path), this.#judged);
     fresh.sort((a, b) => a.mtimeMs - b.mtimeMs);
     for (const f of fresh) {
       const head = await readHead(f.path);

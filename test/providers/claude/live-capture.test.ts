@@ -25,6 +25,8 @@ describe('Claude live capture', () => {
     expect(events).toEqual(backfill);
     expect(events.filter((e) => e.type === 'parse_warning')).toEqual([]);
     expect(live.coordinator.writer.providerSessionId).toBe(name.replace('.jsonl', ''));
+    // Watched: the session file and its project folder (a /clear file appears there).
+    expect(live.adapter.watchPaths()).toEqual([dest, join(home, '.claude', 'projects', dir)]);
   });
 
   it('follows sub-agent files that grow at the same time as the main file', async () => {

@@ -30,6 +30,7 @@ export async function fakeHome(): Promise<string> {
 
 export interface LiveRun {
   coordinator: SessionLogCoordinator;
+  adapter: ClaudeLiveLogAdapter;
   /** Every event written so far (live view through onLogEvent). */
   seen: AgentLogEvent[];
   /** Ends the session and returns the provider events of the log (wrapper events dropped), envelope stripped. */
@@ -40,11 +41,12 @@ export interface LiveRun {
 export async function startLive(ctx: LiveLogContext): Promise<LiveRun> {
   const logsDir = await mkdtemp(join(tmpdir(), 'claude-logs-'));
   const seen: AgentLogEvent[] = [];
+  const adapter = new ClaudeLiveLogAdapter(ctx);
   const coordinator = await SessionLogCoordinator.start(
     logsDir,
     { provider: 'claude', wrapperSessionId: 'live-session', command: 'run', workspacePath: ctx.workspacePath ?? null },
     {
-      liveAdapter: new ClaudeLiveLogAdapter(ctx),
+      liveAdapter: adapter,
       pollIntervalMs: 15,
       heartbeatIntervalMs: 3_600_000,
       onLogEvent: (e) => seen.push(e),
@@ -52,6 +54,7 @@ export async function startLive(ctx: LiveLogContext): Promise<LiveRun> {
   );
   return {
     coordinator,
+    adapter,
     seen,
     async finish() {
       await coordinator.finish(true);
