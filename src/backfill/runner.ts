@@ -255,9 +255,11 @@ class BackfillRun {
   private filterCandidate(c: BackfillCandidate, pass: AdapterPass): boolean {
     this.checkAbort();
     const fps = c.sourcePaths.map(fingerprintOf);
-    if (this.state.isUnchanged(c.sourcePaths, fps)) {
-      this.result.skipped++;
-      this.filesDone(c.sourcePaths.length, fps.reduce((n, fp) => n + (fp?.size ?? 0), 0), true);
+    const unchanged = this.state.unchanged(c.sourcePaths, fps);
+    if (unchanged !== 'changed') {
+      // A file known to hold no session is not a skipped session.
+      if (unchanged === 'session') this.result.skipped++;
+      this.filesDone(c.sourcePaths.length, fps.reduce((n, fp) => n + (fp?.size ?? 0), 0), unchanged === 'session');
       return false;
     }
     pass.accept(c, fps);

@@ -89,15 +89,22 @@ export class BackfillStateStore {
     }
   }
 
-  /** True when every path was recorded (imported or empty) with exactly this fingerprint. */
-  isUnchanged(paths: readonly string[], fps: readonly (SourceFingerprint | null)[]): boolean {
-    if (paths.length === 0) return false;
+  /**
+   * Whether a candidate's files are all unchanged since they were recorded:
+   * `session` when they belong to a recorded session, `empty` when they were
+   * parsed before and held no session, `changed` otherwise (new, grown,
+   * replaced, or not stat-able).
+   */
+  unchanged(paths: readonly string[], fps: readonly (SourceFingerprint | null)[]): 'session' | 'empty' | 'changed' {
+    if (paths.length === 0) return 'changed';
+    let session = false;
     for (let i = 0; i < paths.length; i++) {
       const p = paths[i]!;
       const fp = fps[i];
-      if (!sameFingerprint(this.byPath.get(p), fp) && !sameFingerprint(this.emptySources.get(p), fp)) return false;
+      if (sameFingerprint(this.byPath.get(p), fp)) session = true;
+      else if (!sameFingerprint(this.emptySources.get(p), fp)) return 'changed';
     }
-    return true;
+    return session ? 'session' : 'empty';
   }
 
   /** True when this session's recorded sources are exactly `fps` (same paths, same fingerprints). */
