@@ -1,5 +1,6 @@
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { FSWatcher } from 'chokidar';
 
 /** Options of {@link PathWatcher}. */
@@ -14,8 +15,8 @@ export interface PathWatcherOptions {
   onFailure: (err: Error) => void;
 }
 
-/** Delay of the catch-up wake after the watch set changed (see the class comment). */
-export const CATCH_UP_MS = 100;
+// Signatures kept for files changing under a watched folder (a provider folder can be busy).
+const MAX_SEEN = 1024;
 
 /** Where the watcher stands. */
 export type PathWatcherState = 'idle' | 'watching' | 'failed' | 'closed';
@@ -35,11 +36,18 @@ export type PathWatcherState = 'idle' | 'watching' | 'failed' | 'closed';
  *   notification. Its `change` events are throttled (a second append within
  *   50 ms is dropped) and arrive after an extra stat, so they would both add
  *   latency and lose wake-ups.
- * - A new watch goes live asynchronously (chokidar stats the path and lists a
- *   folder first), and a write in that moment fires no event. So `add` (a
- *   file's watch is live) wakes the loop, and one catch-up wake follows every
- *   change of the watch set after {@link CATCH_UP_MS}; a folder has no "live"
- *   signal at all.
+ * - Each watch set gets its own chokidar instance. After `unwatch(folder)`
+ *   chokidar ignores everything below that folder, so a later
+ *   `add(folder/file)` on the same instance would silently watch nothing; and
+ *   a fresh instance's `ready` says exactly when all of its watches are live.
+ *   Watch sets change rarely (discovery, a file deleted or created again).
+ * - A new watch goes live asynchronously (chokidar stats the path, lists a
+ *   folder), and a write in that moment fires no event. So `ready` wakes the
+ *   loop once more, and only then is the previous instance closed: paths in
+ *   both sets are never left unwatched in between.
+ * - A 'change' wakes only if the file's size, mtime or inode moved: reading a
+ *   file may update its atime, which fs.watch also reports, so the poll's own
+ *   read must not wake the next poll (see `#wakeIfContentChanged`).
  * - No `awaitWriteFinish`: adapters consume complete lines only, so waiting
  *   for a file to settle would only add delay.
  * - `persistent: false`: watching never keeps the process alive by itself.
@@ -49,7 +57,18 @@ export class PathWatcher {
   #watcher: FSWatcher | null = null;
   #targets = new Set<string>();
   #state: PathWatcherState = 'idle';
-  #catchUp: NodeJS.Timeout | null = null;
+  /** Instances of earlier watch sets, closed once the current one is live. */
+  readonly #retiring = new Set<FSWatcher>();
+  /** The wanted paths of the last resolution, joined. */
+  #lastKey: string | null = null;
+  /** Every wanted path existed at the last resolution (none is stood in for by a folder). */
+  #settled = false;
+  /** Something was created, deleted or renamed since: resolve again. */
+  #dirty = true;
+  /** The targets that are folders: their events name a file inside. */
+  #folders = new Set<string>();
+  /** Last content signature per changed path, to tell writes from atime updates. */
+  readonly #seen = new Map<string, string>();
 
   constructor(options: PathWatcherOptions) {
     this.#options = options;
@@ -66,21 +85,30 @@ export class PathWatcher {
 
   /** Makes the watch set match `paths`. A no-op after failure or close. */
   async sync(paths: readonly string[]): Promise<void> {
-    if (this.#state === 'failed' || this.#state === 'closed') return;
-    const wanted = new Set(await Promise.all([...new Set(paths.map((p) => resolve(p)))].map(watchTarget)));
     if (this.#isDone()) return;
+    const unique = [...new Set(paths.map((p) => resolve(p)))];
+    // Sync runs after every poll; in the steady state (same paths, all found,
+    // nothing created, deleted or renamed since) it costs no stat at all.
+    const key = unique.join('\u0000');
+    if (key === this.#lastKey && this.#settled && !this.#dirty) return;
+    this.#dirty = false;
+    const resolved = await Promise.all(unique.map(watchTarget));
+    if (this.#isDone()) return;
+    this.#lastKey = key;
+    this.#settled = resolved.every((target, i) => target.path === unique[i]);
+    const wanted = new Set(resolved.map((t) => t.path));
     const added = [...wanted].filter((p) => !this.#targets.has(p));
     const removed = [...this.#targets].filter((p) => !wanted.has(p));
     if (added.length === 0 && removed.length === 0) return;
-    // `ignored` reads this set, so it must hold the new paths before chokidar sees them.
     this.#targets = wanted;
-    const watcher = this.#watcher ?? this.#create();
-    if (removed.length > 0) watcher.unwatch(removed);
-    if (added.length > 0) {
-      watcher.add(added);
-      this.#scheduleCatchUp();
-    }
-    this.#state = 'watching';
+    this.#folders = new Set(resolved.filter((t) => t.isDir).map((t) => t.path));
+    this.#seen.clear();
+    // Known content, so the first atime-only 'change' of a target is not mistaken for a write.
+    for (const t of resolved) if (t.signature !== null) this.#seen.set(t.path, t.signature);
+    if (this.#watcher) this.#retiring.add(this.#watcher);
+    this.#watcher = wanted.size > 0 ? this.#create(wanted) : null;
+    if (!this.#watcher) this.#closeRetiring();
+    this.#state = this.#watcher ? 'watching' : 'idle';
   }
 
   /** Stops watching for good. Idempotent. */
@@ -93,21 +121,63 @@ export class PathWatcher {
     return this.#state === 'failed' || this.#state === 'closed';
   }
 
-  #create(): FSWatcher {
+  #create(targets: ReadonlySet<string>): FSWatcher {
     const watcher = new FSWatcher({
       persistent: false,
       ignoreInitial: false,
       depth: 0,
-      ignored: (path: string) => !this.#targets.has(path),
+      ignored: (path: string) => !targets.has(path),
     });
     const wake = (): void => {
       if (!this.#isDone()) this.#options.onWake();
     };
-    watcher.on('raw', wake);
-    watcher.on('add', wake);
-    watcher.on('error', (err: unknown) => this.#fail(err));
-    this.#watcher = watcher;
+    watcher.on('raw', (event: string, name: string, opts: unknown) => {
+      // fs.watch says 'rename' for anything that can move a target (create, delete, rename).
+      if (event !== 'change') {
+        this.#dirty = true;
+        wake();
+        return;
+      }
+      const watched = (opts as { watchedPath?: unknown } | undefined)?.watchedPath;
+      if (typeof watched !== 'string' || !name) {
+        wake();
+        return;
+      }
+      void this.#wakeIfContentChanged(this.#folders.has(watched) ? join(watched, name) : watched, wake);
+    });
+    watcher.on('unlink', () => {
+      this.#dirty = true;
+    });
+    watcher.once('ready', () => {
+      if (watcher !== this.#watcher) return; // superseded: a newer instance retires it
+      this.#closeRetiring();
+      wake();
+    });
+    watcher.on('error', (err: unknown) => {
+      // A replaced instance that is closing has nothing left to say.
+      if (watcher === this.#watcher) this.#fail(err);
+    });
+    watcher.add([...targets]);
     return watcher;
+  }
+
+  /**
+   * fs.watch also reports atime updates as 'change', and reading a file can
+   * update its atime: without this check the poll's own read would wake the
+   * next poll, and on a strictatime mount that would never stop. So a
+   * 'change' only wakes when size, mtime or inode moved (or on first sight).
+   */
+  async #wakeIfContentChanged(path: string, wake: () => void): Promise<void> {
+    const signature = await contentSignature(path);
+    const previous = this.#seen.get(path);
+    if (signature !== null && previous === signature) return;
+    // Gone, or another inode: a file deleted while someone still holds it open
+    // reports only this 'change' (its link count dropped), never a 'rename'.
+    if (signature === null || (previous !== undefined && inode(previous) !== inode(signature))) this.#dirty = true;
+    if (this.#seen.size >= MAX_SEEN) this.#seen.clear();
+    if (signature === null) this.#seen.delete(path);
+    else this.#seen.set(path, signature);
+    wake();
   }
 
   #fail(err: unknown): void {
@@ -117,25 +187,25 @@ export class PathWatcher {
     this.#options.onFailure(err instanceof Error ? err : new Error(String(err)));
   }
 
-  #scheduleCatchUp(): void {
-    if (this.#catchUp) clearTimeout(this.#catchUp);
-    this.#catchUp = setTimeout(() => {
-      this.#catchUp = null;
-      if (!this.#isDone()) this.#options.onWake();
-    }, CATCH_UP_MS);
-    this.#catchUp.unref();
+  #closeRetiring(): void {
+    for (const old of this.#retiring) void old.close().catch(() => undefined);
+    this.#retiring.clear();
   }
 
   async #release(): Promise<void> {
-    if (this.#catchUp) {
-      clearTimeout(this.#catchUp);
-      this.#catchUp = null;
-    }
-    const watcher = this.#watcher;
+    const closing = [...this.#retiring, ...(this.#watcher ? [this.#watcher] : [])];
+    this.#retiring.clear();
     this.#watcher = null;
     this.#targets = new Set();
-    if (watcher) await watcher.close().catch(() => undefined);
+    await Promise.all(closing.map((w) => w.close().catch(() => undefined)));
   }
+}
+
+interface WatchTarget {
+  path: string;
+  isDir: boolean;
+  /** Content signature of a file target when it was resolved. */
+  signature: string | null;
 }
 
 /**
@@ -143,18 +213,37 @@ export class PathWatcher {
  * other than "not there" (ELOOP, EACCES) keep the path as it is, so that
  * chokidar meets the same error and watching falls back to the timer.
  */
-async function watchTarget(path: string): Promise<string> {
+async function watchTarget(path: string): Promise<WatchTarget> {
   let current = path;
   for (;;) {
     try {
-      await stat(current);
-      return current;
+      const st = await stat(current);
+      return st.isDirectory()
+        ? { path: current, isDir: true, signature: null }
+        : { path: current, isDir: false, signature: signatureOf(st) };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') return current;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return { path: current, isDir: false, signature: null };
     }
     const parent = dirname(current);
-    if (parent === current) return current;
+    if (parent === current) return { path: current, isDir: true, signature: null };
     current = parent;
+  }
+}
+
+function inode(signature: string): string {
+  return signature.slice(0, signature.indexOf(':'));
+}
+
+/** What a content change looks like from outside; atime and ctime are left out on purpose. */
+function signatureOf(st: Stats): string {
+  return `${st.ino}:${st.size}:${st.mtimeMs}`;
+}
+
+async function contentSignature(path: string): Promise<string | null> {
+  try {
+    return signatureOf(await stat(path));
+  } catch {
+    return null;
   }
 }

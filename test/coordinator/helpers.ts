@@ -38,3 +38,21 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 50
     await sleep(2);
   }
 }
+
+/**
+ * Resolves once no new entry was pushed to `times` for `quietMs`: after the
+ * watch set changed, the wake-up that says the new watch is live has come and gone.
+ */
+export async function waitForQuiet(times: readonly number[], quietMs = 100, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let count = times.length;
+  let since = performance.now();
+  while (performance.now() - since < quietMs) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the polls to settle');
+    await sleep(5);
+    if (times.length !== count) {
+      count = times.length;
+      since = performance.now();
+    }
+  }
+}

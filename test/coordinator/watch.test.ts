@@ -1,9 +1,9 @@
-import { appendFileSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SessionLogCoordinator, type AgentLogEvent, type LogSink } from '../../src/index.js';
 import { FileLinesAdapter } from './fakes.js';
-import { metadata, ofType, readEvents, sleep, tempDir, waitFor } from './helpers.js';
+import { metadata, ofType, readEvents, sleep, tempDir, waitFor, waitForQuiet } from './helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -50,7 +50,7 @@ describe('file-watch-woken polling', () => {
       pollIntervalMs: SLOW_TIMER,
       onLogEvent,
     });
-    // The first poll runs at start; the second is the wake-up that says the new watch is live.
+    // The first poll runs at start; the second is the wake-up when the watch set is live (chokidar's ready).
     await waitFor(() => adapter.pollTimes.length >= 2, 'the watch to be live');
     expect(c.watching).toEqual([file]);
     expect(seen.has('first')).toBe(true);
@@ -78,14 +78,41 @@ describe('file-watch-woken polling', () => {
       onLogEvent,
     });
     await waitFor(() => adapter.pollTimes.length >= 2, 'the watch to be live');
-    // Past the catch-up poll that follows a change of the watch set.
-    await sleep(200);
+    // Let the polls of start-up settle, so that only the burst's polls are counted.
+    await waitForQuiet(adapter.pollTimes);
     const before = adapter.pollTimes.length;
     for (let i = 0; i < 200; i++) appendFileSync(file, `b${i}\n`);
     await waitFor(() => seen.has('b199'), 'the whole burst', 1000);
     await sleep(50);
     expect(adapter.pollTimes.length - before).toBeLessThanOrEqual(2);
     expect(seen.size).toBe(200);
+    await c.finish(true);
+  });
+
+  it('is not woken by an atime-only change, so a poll reading the file cannot wake the next one', async () => {
+    const file = join(dir, 'provider.jsonl');
+    writeFileSync(file, 'a\n');
+    const adapter = new FileLinesAdapter(file);
+    const c = await SessionLogCoordinator.start(join(dir, 'logs'), metadata('ses-atime'), {
+      liveAdapter: adapter,
+      pollIntervalMs: SLOW_TIMER,
+    });
+    await waitFor(() => adapter.pollTimes.length >= 2, 'the watch to be live');
+    // An mtime that utimes can set again exactly (whole seconds; the file's own has nanoseconds).
+    const mtime = new Date(Math.floor(Date.now() / 1000) * 1000);
+    utimesSync(file, new Date(), mtime);
+    await waitForQuiet(adapter.pollTimes);
+    const before = adapter.pollTimes.length;
+    // What a read does on a strictatime mount: atime moves, content and mtime do not.
+    for (let i = 1; i <= 5; i++) {
+      utimesSync(file, new Date(Date.now() + i * 1000), mtime);
+      await sleep(20);
+    }
+    await sleep(200);
+    expect(adapter.pollTimes.length).toBe(before);
+    // A real write still wakes it.
+    appendFileSync(file, 'b\n');
+    await waitFor(() => adapter.pollTimes.length > before, 'a poll after the write', 1000);
     await c.finish(true);
   });
 
@@ -100,9 +127,7 @@ describe('file-watch-woken polling', () => {
       pollIntervalMs: SLOW_TIMER,
       onLogEvent,
     });
-    // The second poll is the catch-up 100 ms after the watch set changed; give the folder watch a moment more.
-    await waitFor(() => adapter.pollTimes.length >= 2, 'the catch-up poll');
-    await sleep(50);
+    await waitFor(() => adapter.pollTimes.length >= 2, 'the folder watch to be live');
     expect(c.watching).toEqual([folder]);
 
     // The agent creates its session file: the folder watch wakes the loop, the adapter discovers the file.
@@ -112,15 +137,14 @@ describe('file-watch-woken polling', () => {
     await waitFor(() => seen.has('hello'), 'the new file', 1000);
     expect((seen.get('hello') ?? Infinity) - t0).toBeLessThan(200);
     await waitFor(() => c.watching.length === 1 && c.watching[0] === file, 'the watch set to move to the file');
-
-    await sleep(100);
+    await waitForQuiet(adapter.pollTimes);
     const t1 = performance.now();
     appendFileSync(file, 'world\n');
     await waitFor(() => seen.has('world'), 'the append', 1000);
     expect((seen.get('world') ?? Infinity) - t1).toBeLessThan(200);
 
     // The folder is no longer watched: another file changing there does not wake the loop.
-    await sleep(100);
+    await waitForQuiet(adapter.pollTimes);
     const before = adapter.pollTimes.length;
     appendFileSync(join(folder, 'notes.txt'), 'still not a session\n');
     await sleep(300);
@@ -137,14 +161,38 @@ describe('file-watch-woken polling', () => {
       pollIntervalMs: SLOW_TIMER,
       onLogEvent,
     });
-    await waitFor(() => adapter.pollTimes.length >= 2, 'the catch-up poll');
-    await sleep(50);
+    await waitFor(() => adapter.pollTimes.length >= 2, 'the ancestor watch to be live');
     expect(c.watching).toEqual([dir]);
     mkdirSync(join(dir, 'a', 'b', 'c'), { recursive: true });
     await waitFor(() => c.watching[0] === join(dir, 'a', 'b', 'c'), 'the watch to move down', 1000);
     writeFileSync(file, 'deep\n');
     await waitFor(() => seen.has('deep'), 'the line in the new file', 1000);
     await waitFor(() => c.watching[0] === file, 'the watch to reach the file', 1000);
+    await c.finish(true);
+  });
+
+  it('follows a watched file that is deleted and created again', async () => {
+    const file = join(dir, 'provider.jsonl');
+    writeFileSync(file, 'a\n');
+    const adapter = new FileLinesAdapter(file);
+    const { seen, onLogEvent } = collector();
+    const c = await SessionLogCoordinator.start(join(dir, 'logs'), metadata('ses-recreate'), {
+      liveAdapter: adapter,
+      pollIntervalMs: SLOW_TIMER,
+      onLogEvent,
+    });
+    await waitFor(() => adapter.pollTimes.length >= 2, 'the watch to be live');
+    unlinkSync(file);
+    await waitFor(() => c.watching[0] === dir, 'the watch to fall back to the folder', 1000);
+    await waitForQuiet(adapter.pollTimes);
+    writeFileSync(file, 'b\n');
+    await waitFor(() => seen.has('b'), 'the line of the new file', 1000);
+    await waitFor(() => c.watching[0] === file, 'the watch to return to the file', 1000);
+    await waitForQuiet(adapter.pollTimes);
+    const t0 = performance.now();
+    appendFileSync(file, 'c\n');
+    await waitFor(() => seen.has('c'), 'the append to the new file', 1000);
+    expect((seen.get('c') ?? Infinity) - t0).toBeLessThan(200);
     await c.finish(true);
   });
 
