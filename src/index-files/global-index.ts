@@ -59,6 +59,7 @@ async function rebuildGlobal(baseDir: string, options: IndexFileOptions): Promis
 export const GLOBAL_INDEX: IndexKind<GlobalSessionEntry> = {
   fileName: GLOBAL_INDEX_FILE_NAME,
   schema: GlobalSessionIndexSchema,
+  entrySchema: GlobalSessionEntrySchema,
   ordered: (e) => ({
     session_id: e.session_id,
     project: e.project,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  SessionLogIndexEntrySchema,
   SessionLogIndexSchema,
   type SessionLogIndex,
   type SessionLogIndexEntry,
@@ -87,6 +88,7 @@ async function entriesFromLogs(
 export const SESSION_INDEX: IndexKind<SessionLogIndexEntry> = {
   fileName: INDEX_FILE_NAME,
   schema: SessionLogIndexSchema,
+  entrySchema: SessionLogIndexEntrySchema,
   ordered: orderedEntry,
   rebuild: (dir) => entriesFromLogs(dir, []),
 };

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { z } from 'zod';
 import { SessionLogError } from '../errors.js';
+import { formatIndex, parseIndex, type IndexCodec, type ParsedIndex } from './index-text.js';
 import { withFileLock, type LockOptions } from './lock.js';
 
 /** Options shared by every index read-modify-write. */
@@ -17,11 +17,8 @@ export interface IndexFileOptions {
 }
 
 /** One kind of index file (`index.json`, `sessions_index.json`). */
-export interface IndexKind<E extends object> {
+export interface IndexKind<E extends object> extends IndexCodec<E> {
   readonly fileName: string;
-  readonly schema: z.ZodType<{ sessions: E[] }, unknown>;
-  /** The entry with its keys in zag's order (serde's declaration order). */
-  ordered(entry: E): Record<string, unknown>;
   /** Builds the entries from the logs, when the file is missing or corrupt. */
   rebuild(dir: string, options: IndexFileOptions): Promise<E[]>;
 }
@@ -31,18 +28,16 @@ type ReadResult<E> =
   | { status: 'ok'; entries: readonly E[] }
   | { status: 'corrupt'; reason: string };
 
-interface CacheSlot<E> {
+interface CacheSlot<E> extends ParsedIndex<E> {
   key: string;
-  entries: readonly E[];
 }
 
 /**
  * Parsed indexes keyed by path and by (inode, size, mtime, ctime): an index
- * that nobody changed since we last read or wrote it is not read again.
+ * that nobody changed since we last read or wrote it is not read again, and
+ * one that changed reuses the entries whose text did not change.
  */
 const cache = new Map<string, CacheSlot<object>>();
-/** Each entry's pretty-printed text, so a rewrite only formats changed entries. */
-const fragments = new WeakMap<object, string>();
 
 function statKey(st: fs.BigIntStats): string {
   return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
@@ -60,41 +55,15 @@ export function readIndexFile<E extends object>(kind: IndexKind<E>, file: string
   try {
     // fstat and read the same open file, so the key always matches the text.
     const key = statKey(fs.fstatSync(fd, { bigint: true }));
-    const hit = cache.get(file);
-    if (hit && hit.key === key) return { status: 'ok', entries: hit.entries as readonly E[] };
-    const text = fs.readFileSync(fd, 'utf8');
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      return { status: 'corrupt', reason: `not valid JSON (${(err as Error).message})` };
-    }
-    const parsed = kind.schema.safeParse(value);
-    if (!parsed.success) return { status: 'corrupt', reason: 'does not match the index schema' };
-    const entries = parsed.data.sessions;
-    cache.set(file, { key, entries });
-    return { status: 'ok', entries };
+    const hit = cache.get(file) as CacheSlot<E> | undefined;
+    if (hit && hit.key === key) return { status: 'ok', entries: hit.entries };
+    const parsed = parseIndex(kind, fs.readFileSync(fd, 'utf8'), hit?.byText);
+    if (typeof parsed === 'string') return { status: 'corrupt', reason: parsed };
+    cache.set(file, { key, ...parsed });
+    return { status: 'ok', entries: parsed.entries };
   } finally {
     fs.closeSync(fd);
   }
-}
-
-function fragmentOf<E extends object>(kind: IndexKind<E>, entry: E): string {
-  let text = fragments.get(entry);
-  if (text === undefined) {
-    // Indented to sit inside `{ "sessions": [ … ] }`; JSON strings never hold a raw newline.
-    text = '    ' + JSON.stringify(kind.ordered(entry), null, 2).replace(/\n/g, '\n    ');
-    fragments.set(entry, text);
-  }
-  return text;
-}
-
-/** The file's text exactly as serde_json's `to_string_pretty` writes it (2 spaces, no final newline). */
-export function formatIndex<E extends object>(kind: IndexKind<E>, entries: readonly E[]): string {
-  if (entries.length === 0) return '{\n  "sessions": []\n}';
-  const parts = new Array<string>(entries.length);
-  for (let i = 0; i < entries.length; i++) parts[i] = fragmentOf(kind, entries[i]!);
-  return '{\n  "sessions": [\n' + parts.join(',\n') + '\n  ]\n}';
 }
 
 async function writeIndexFile<E extends object>(
@@ -104,11 +73,12 @@ async function writeIndexFile<E extends object>(
   options: IndexFileOptions,
 ): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  const formatted = formatIndex(kind, entries);
   // Sync on purpose: a handful of syscalls under a held lock, cheaper than
   // async round trips through the thread pool (and the lock is held shorter).
-  writeFileAtomic.sync(file, formatIndex(kind, entries), { fsync: options.fsync ?? false });
+  writeFileAtomic.sync(file, formatted.text, { fsync: options.fsync ?? false });
   try {
-    cache.set(file, { key: statKey(fs.statSync(file, { bigint: true })), entries });
+    cache.set(file, { key: statKey(fs.statSync(file, { bigint: true })), entries, byText: formatted.byText });
   } catch {
     cache.delete(file);
   }

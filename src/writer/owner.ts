@@ -117,42 +117,55 @@ export function probeOwner(record: OwnerRecord): Promise<'live' | 'stale'> {
 }
 
 const SOCKET_DIR_PREFIX = 'asl-sock-';
-const SOCKET_NAME = 's';
+const SOCKET_NAME = /^o\d+$/;
 
 /**
- * Removes a socket folder this module made: only `<tmp>/asl-sock-XXXXXX/s`,
- * and only if nothing else is in it, since the path comes from a file on disk.
+ * Removes a socket this module made (`<tmp>/asl-sock-XXXXXX/o<n>`) and its
+ * folder once empty; any other path, which could come from a forged owner
+ * file, is left alone.
  */
-function removeSocketDir(socketPath: string): void {
+function removeSocket(socketPath: string): void {
   if (process.platform === 'win32') return;
   const dir = path.dirname(socketPath);
-  if (path.basename(socketPath) !== SOCKET_NAME || !path.basename(dir).startsWith(SOCKET_DIR_PREFIX)) return;
+  if (!SOCKET_NAME.test(path.basename(socketPath)) || !path.basename(dir).startsWith(SOCKET_DIR_PREFIX)) return;
   try {
-    if (fs.readdirSync(dir).every((n) => n === SOCKET_NAME)) fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(socketPath, { force: true });
+    fs.rmdirSync(dir);
   } catch {
-    // Already gone.
+    // Not empty (other owners of that process) or already gone.
   }
 }
 
-/** Removes a dead owner's record and socket folder (best effort). */
+/** Removes a dead owner's record and socket (best effort). */
 export function removeStaleOwner(logPath: string, record: OwnerRecord): void {
   fs.rmSync(ownerFilePath(logPath), { force: true });
-  removeSocketDir(record.socket);
+  removeSocket(record.socket);
 }
+
+/** One private (0700) folder per process holds all its sockets: one mkdtemp, not one per writer. */
+let socketDir: string | null = null;
+let socketCounter = 0;
 
 function newSocketPath(): string {
   if (process.platform === 'win32') return `\\\\.\\pipe\\asl-${randomUUID()}`;
-  for (const base of [os.tmpdir(), '/tmp']) {
-    try {
-      const dir = fs.mkdtempSync(path.join(base, SOCKET_DIR_PREFIX));
-      const sock = path.join(dir, SOCKET_NAME);
-      if (Buffer.byteLength(sock) <= MAX_SOCKET_PATH) return sock;
-      fs.rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // try the next base
+  if (socketDir === null || !fs.existsSync(socketDir)) {
+    socketDir = null;
+    for (const base of [os.tmpdir(), '/tmp']) {
+      try {
+        const dir = fs.mkdtempSync(path.join(base, SOCKET_DIR_PREFIX));
+        // Room for `/o<counter>` within the limit.
+        if (Buffer.byteLength(dir) + 12 <= MAX_SOCKET_PATH) {
+          socketDir = dir;
+          break;
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // try the next base
+      }
     }
+    if (socketDir === null) throw new Error('no temp folder with a short enough path for a Unix socket');
   }
-  throw new Error('no temp folder with a short enough path for a Unix socket');
+  return path.join(socketDir, `o${++socketCounter}`);
 }
 
 /** Live owners of this process, so their files are removed if the process exits without closing. */
@@ -198,9 +211,9 @@ export class OwnerServer {
     // close() leaves a stale record, which the protocol tolerates.
     server.unref();
     const record: OwnerRecord = { v: 1, pid: process.pid, socket: socketPath };
-    const tmp = `${ownerFilePath(logPath)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(record));
-    fs.renameSync(tmp, ownerFilePath(logPath));
+    // Written in place, not renamed: it is written under the log lock, and an
+    // appender that reads it half-written outside the lock just takes the lock.
+    fs.writeFileSync(ownerFilePath(logPath), JSON.stringify(record));
     liveOwners.add(owner);
     installExitHook();
     return owner;
@@ -255,11 +268,11 @@ export class OwnerServer {
     return this.#stopped;
   }
 
-  /** Deletes the owner record (if it is still ours) and the socket folder. */
+  /** Deletes the owner record (if it is still ours) and the socket. */
   removeFilesSync(): void {
     const rec = readOwnerRecord(this.#logPath);
     if (rec && rec.socket === this.#socketPath) fs.rmSync(ownerFilePath(this.#logPath), { force: true });
-    removeSocketDir(this.#socketPath);
+    if (process.platform !== 'win32') fs.rmSync(this.#socketPath, { force: true });
   }
 }
 

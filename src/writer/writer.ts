@@ -49,6 +49,8 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
   /** Bytes in the file as far as this writer knows; a mismatch means someone else appended. */
   #size: number;
   #needsNewline = false;
+  /** Size at the last fsync, so close() does not repeat finish()'s. */
+  #syncedSize = -1;
   #providerSessionId: string | null;
   #completeness: LogCompleteness = 'full';
   #fdOpen = true;
@@ -252,9 +254,15 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
       this.emit('wrapper', { type: 'session_ended', success, error: error ?? null });
       this.#index.markEnded(new Date().toISOString());
       await this.#index.flush(false);
-      if (this.#opts.fsync !== 'never') fs.fdatasyncSync(this.#fd);
+      this.#syncIfNeeded();
     })();
     return this.#finished;
+  }
+
+  #syncIfNeeded(): void {
+    if (this.#opts.fsync === 'never' || this.#syncedSize === this.#size) return;
+    fs.fdatasyncSync(this.#fd);
+    this.#syncedSize = this.#size;
   }
 
   /** Flushes pending index updates, gives up ownership and closes the file. Idempotent. */
@@ -276,7 +284,7 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
         await owner?.stop().catch(() => undefined);
       }
       try {
-        if (this.#opts.fsync !== 'never') fs.fdatasyncSync(this.#fd);
+        this.#syncIfNeeded();
       } catch (err) {
         failure ??= err;
       }

@@ -101,6 +101,20 @@ describe('index.json', () => {
     expect((await loadIndex(dir)).sessions[0]!.command).toBe('edited');
   });
 
+  it('reads an index in any JSON layout, and checks every entry of one in the pretty layout', async () => {
+    const dir = tempDir();
+    await session(dir, 'a');
+    await session(dir, 'b');
+    const file = path.join(dir, 'index.json');
+    const value = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify(value)); // compact, as another tool might write it
+    expect((await loadIndex(dir)).sessions.map((s) => s.wrapper_session_id)).toEqual(['a', 'b']);
+    value.sessions[1].completeness = 'bogus';
+    fs.writeFileSync(file, JSON.stringify(value, null, 2)); // pretty layout, one invalid entry
+    expect((await loadIndex(dir)).sessions.map((s) => s.completeness)).toEqual(['full', 'full']);
+    expect(fs.readdirSync(dir).filter((n) => n.includes('corrupt'))).toHaveLength(1);
+  });
+
   it('keeps a corrupt index beside it and rebuilds it from the logs', async () => {
     const dir = tempDir();
     await session(dir, 'a', { end: true, psid: 'pa' });
