@@ -40,11 +40,18 @@ export interface WriterOptions {
   /** Cross-process lock tuning for the index files and the log (owner start/stop). */
   lock?: LockOptions;
   /**
-   * Default true: before each write, one fstat notices lines that a process
-   * outside the protocol (e.g. zag) appended, and `seq` continues after theirs.
-   * Costs one fstat per event; turn off only if nothing else ever writes the log.
+   * Default true: before each write, a 1-byte read at the expected end of
+   * the file notices lines that a process outside the protocol (e.g. zag)
+   * appended, and `seq` continues after theirs. Costs one pread per event;
+   * turn off only if nothing else ever writes the log.
    */
   detectForeignAppends?: boolean;
+  /**
+   * Default 1 ms: the foreign-append check runs at most this often, so a burst
+   * of events pays for one probe per millisecond, while events further apart
+   * are each checked. 0 checks before every event.
+   */
+  foreignAppendCheckMs?: number;
   /**
    * Called when an `onLogEvent` subscriber throws or rejects. Default: a
    * process warning, so the fault is visible but the writer and the other
@@ -61,6 +68,7 @@ export interface ResolvedWriterOptions {
   indexFsync: boolean;
   lock: LockOptions;
   detectForeignAppends: boolean;
+  foreignAppendCheckMs: number;
   onSubscriberError: (error: unknown, event: AgentLogEvent) => void;
 }
 
@@ -78,6 +86,7 @@ export function resolveWriterOptions(o: WriterOptions = {}): ResolvedWriterOptio
     indexFsync: o.indexFsync ?? false,
     lock: o.lock ?? {},
     detectForeignAppends: o.detectForeignAppends ?? true,
+    foreignAppendCheckMs: o.foreignAppendCheckMs ?? 1,
     onSubscriberError: o.onSubscriberError ?? defaultSubscriberError,
   };
 }

@@ -49,6 +49,10 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
   /** Bytes in the file as far as this writer knows; a mismatch means someone else appended. */
   #size: number;
   #needsNewline = false;
+  readonly #probe = Buffer.alloc(1);
+  #lastProbe = -Infinity;
+  #tsMs = -1;
+  #tsText = '';
   /** Size at the last fsync, so close() does not repeat finish()'s. */
   #syncedSize = -1;
   #providerSessionId: string | null;
@@ -144,10 +148,14 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
   }
 
   #write(sourceKind: LogSourceKind, kind: LogEventKind, env: Envelope | null): AgentLogEvent {
-    if (this.#opts.detectForeignAppends) this.#absorbForeignAppends();
+    const now = Date.now();
+    if (this.#opts.detectForeignAppends && now - this.#lastProbe >= this.#opts.foreignAppendCheckMs) {
+      this.#lastProbe = now;
+      this.#absorbForeignAppends();
+    }
     const event = {
       seq: this.#nextSeq,
-      ts: new Date().toISOString(),
+      ts: this.#timestamp(now),
       provider: env ? env.provider : this.#meta.provider,
       wrapper_session_id: env ? env.wrapper_session_id : this.#meta.wrapperSessionId,
       provider_session_id: env ? env.provider_session_id : this.#providerSessionId,
@@ -167,15 +175,26 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
     return event;
   }
 
-  /** Lines appended outside the protocol: continue after their largest seq. */
-  #absorbForeignAppends(): void {
-    const size = fs.fstatSync(this.#fd).size;
-    if (size === this.#size) return;
-    if (size > this.#size) {
-      const { maxSeq, endsMidLine } = scanForeign(this.#fd, this.#size, size);
-      if (maxSeq >= this.#nextSeq) this.#nextSeq = maxSeq + 1;
-      this.#needsNewline = endsMidLine;
+  /** RFC 3339 UTC with milliseconds; formatted once per millisecond (a burst shares it). */
+  #timestamp(now: number): string {
+    if (now !== this.#tsMs) {
+      this.#tsMs = now;
+      this.#tsText = new Date(now).toISOString();
     }
+    return this.#tsText;
+  }
+
+  /**
+   * Lines appended outside the protocol: continue after their largest seq.
+   * The probe is a 1-byte read at the end we expect: EOF (0) means nobody
+   * else wrote, and unlike fstat it allocates nothing.
+   */
+  #absorbForeignAppends(): void {
+    if (fs.readSync(this.#fd, this.#probe, 0, 1, this.#size) === 0) return;
+    const size = fs.fstatSync(this.#fd).size;
+    const { maxSeq, endsMidLine } = scanForeign(this.#fd, this.#size, size);
+    if (maxSeq >= this.#nextSeq) this.#nextSeq = maxSeq + 1;
+    this.#needsNewline = endsMidLine;
     this.#size = size;
   }
 
