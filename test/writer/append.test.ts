@@ -67,7 +67,8 @@ describe('appendEventToLog', () => {
 
   it('an owner continues after lines a foreign writer appended outside the protocol (like zag)', async () => {
     const dir = tempDir();
-    const w = await SessionLogWriter.create(dir, meta);
+    // Checked before every event here; by default a burst is checked once per millisecond.
+    const w = await SessionLogWriter.create(dir, meta, { foreignAppendCheckMs: 0 });
     w.emit('wrapper', { type: 'stderr', message: 'one' });
     // What zag's append_event_to_log does: scan for the last seq, append seq + 1 without any lock.
     const zagLine = {
@@ -92,5 +93,16 @@ describe('appendEventToLog', () => {
       `{"seq":${after.seq},"ts":"${after.ts}","provider":"claude","wrapper_session_id":"ses-a","provider_session_id":null,"source_kind":"wrapper","completeness":"full","type":"stderr","message":"five"}`,
     );
     expect(after.seq).toBe(4);
+  });
+
+  it('with the default throttle, a foreign line is noticed by the next event after a pause', async () => {
+    const dir = tempDir();
+    const w = await SessionLogWriter.create(dir, meta);
+    w.emit('wrapper', { type: 'stderr', message: 'one' });
+    fs.appendFileSync(w.logPath, readJsonl(w.logPath).map((l) => JSON.stringify({ ...l, seq: 2 })).join('') + '\n');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(w.emit('wrapper', { type: 'stderr', message: 'three' }).seq).toBe(3);
+    await w.close();
+    expect(readJsonl(w.logPath).map((l) => l.seq)).toEqual([1, 2, 3]);
   });
 });
