@@ -12,6 +12,8 @@
 //    it reports resourceUsage().maxRSS and the largest sampled memoryUsage().rss.
 //    Goal: <= 150 MB at 1 GB, and flat as the history grows.
 //
+// Also reported: the adapter alone over the same history (parse only, nothing written),
+// which bounds what any runner over it can reach.
 // Generated data goes under os.tmpdir() and is deleted afterwards.
 // Also runnable as a child of itself: `node backfill.bench.mjs --rss <home> <logsDir>`.
 import { spawn } from 'node:child_process';
@@ -133,13 +135,22 @@ async function throughput(lib, { sessions }) {
     const secondMs = performance.now() - t;
     if (again.imported !== 0) throw new Error('second run imported something');
 
+    // The adapter alone (parse only, nothing written): the ceiling any runner over it can reach.
+    t = performance.now();
+    let parsed = 0;
+    for await (const s of adapter().backfill(null, {})) for await (const _ of s.events) parsed++;
+    const adapterMs = performance.now() - t;
+
     const zagDir = join(dir, 'zag');
     t = performance.now();
     const zagImported = await zagStyleBackfill(lib, zagDir, adapter());
     const zagMs = performance.now() - t;
     if (zagImported !== sessions) throw new Error(`zag-style imported ${zagImported}`);
     const zagEvents = countEvents(zagDir);
-    return { events, eventsPerSession: events / sessions, ours: events / (oursMs / 1000), zag: zagEvents / (zagMs / 1000), secondMs };
+    return {
+      events, eventsPerSession: events / sessions, ours: events / (oursMs / 1000), zag: zagEvents / (zagMs / 1000), secondMs,
+      adapterOnly: parsed / (adapterMs / 1000),
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -221,6 +232,12 @@ export async function run({ smoke = false, only } = {}) {
     value: Math.round(tp.ours), unit: 'events/s',
     baseline: Math.round(tp.zag), baselineUnit: 'events/s (zag-style: writeSync per event, index rewrite per update)',
     ratio: tp.ours / tp.zag, goal: '>= 10x', met: tp.ours / tp.zag >= 10,
+  });
+  rows.push({
+    name: `backfill vs the Claude adapter alone, parse only (${label})`,
+    value: Math.round(tp.ours), unit: 'events/s',
+    baseline: Math.round(tp.adapterOnly), baselineUnit: 'events/s (adapter, nothing written)',
+    ratio: tp.ours / tp.adapterOnly, goal: '>= 0.5x (writing costs at most what parsing does)', met: tp.ours / tp.adapterOnly >= 0.5,
   });
   rows.push({
     name: `backfill second run, nothing changed (${sessions.toLocaleString('en')} sessions)`,

@@ -44,6 +44,18 @@ const SAFE_ID_MAX_BYTES = 200;
  */
 const MAX_PENDING_COMMITS = 8;
 
+/** What the scan of one adapter found. */
+interface ScanSummary {
+  /** The listing ran to its end without error. */
+  complete: boolean;
+  /** Candidates new or changed since the last run. */
+  changed: number;
+  /** Unchanged candidates that hold a session. */
+  sessions: number;
+  files: number;
+  bytes: number;
+}
+
 interface PendingCommit {
   key: string;
   session: BackfilledSession;
@@ -123,6 +135,7 @@ class BackfillRun {
   private lastFlush = Date.now();
   private tmpCounter = 0;
   private readonly pending: PendingCommit[] = [];
+  private readonly scans = new Map<HistoricalLogAdapter, ScanSummary>();
 
   constructor(
     private readonly logsDir: string,
@@ -191,28 +204,56 @@ class BackfillRun {
     this.lastFlush = Date.now();
   }
 
+  /**
+   * Lists `adapter`'s candidates without parsing any (progress totals), and
+   * notes whether any of them changed: when none did, the import pass for
+   * this adapter is not needed at all.
+   */
   async scan(adapter: HistoricalLogAdapter): Promise<void> {
     const p = this.progress.state;
+    const summary: ScanSummary = { complete: false, changed: 0, sessions: 0, files: 0, bytes: 0 };
     const filter = (c: BackfillCandidate): boolean => {
       this.checkAbort();
       const fps = c.sourcePaths.map(fingerprintOf);
+      let bytes = 0;
+      for (const fp of fps) bytes += fp?.size ?? 0;
       p.filesTotal += c.sourcePaths.length;
-      for (const fp of fps) p.bytesTotal += fp?.size ?? 0;
+      p.bytesTotal += bytes;
+      const unchanged = this.state.unchanged(c.sourcePaths, fps);
+      if (unchanged === 'changed') summary.changed++;
+      if (unchanged === 'session') summary.sessions++;
+      summary.files += c.sourcePaths.length;
+      summary.bytes += bytes;
       this.progress.tick();
       return false;
     };
     try {
+      let yielded = false;
       for await (const _session of adapter.backfill(this.root, { signal: this.signal, filter })) {
-        break; // an adapter that ignores `filter` would parse everything: totals stay partial
+        yielded = true; // an adapter that ignores `filter` would parse everything: stop, totals stay partial
+        break;
       }
+      summary.complete = !yielded;
     } catch (err) {
       if (this.signal?.aborted) throw abortError(this.signal);
       if (isSessionLogError(err, 'ERR_LOCK_COMPROMISED')) throw err;
       // The import pass runs the same listing and reports the failure.
     }
+    this.scans.set(adapter, summary);
   }
 
   async importFrom(adapter: HistoricalLogAdapter): Promise<void> {
+    const scanned = this.scans.get(adapter);
+    if (scanned?.complete && scanned.changed === 0) {
+      // Nothing new or grown since the last run (checked moments ago): no second listing.
+      this.result.skipped += scanned.sessions;
+      const p = this.progress.state;
+      p.filesDone += scanned.files;
+      p.bytesDone += scanned.bytes;
+      p.sessions += scanned.sessions;
+      this.progress.tick();
+      return;
+    }
     /** Candidates handled in this run: an adapter restarted after an error skips them. */
     const seen = new Set<string>();
     for (;;) {

@@ -26,8 +26,14 @@ describe('runBackfill: incremental and idempotent', () => {
     const indexBefore = await readIndex(logs);
 
     const again = new JsonlTestAdapter('alpha', src);
-    expect(await runBackfill(logs, null, [again])).toEqual({ imported: 0, skipped: 3, failed: [] });
+    let listings = 0;
+    const counted: HistoricalLogAdapter = {
+      provider: 'alpha',
+      backfill: (root?: string | null, o?: HistoricalBackfillOptions) => (listings++, again.backfill(root, o)),
+    };
+    expect(await runBackfill(logs, null, [counted])).toEqual({ imported: 0, skipped: 3, failed: [] });
     expect(again.opened).toEqual([]);
+    expect(listings).toBe(1); // the scan found nothing changed, so there was no import pass
 
     const after = await Promise.all(['s1', 's2', 's3'].map((id) => stat(join(logs, 'sessions', `${id}.jsonl`))));
     expect(after.map((s) => [s.ino, s.mtimeMs])).toEqual(before.map((s) => [s.ino, s.mtimeMs]));
