@@ -56,7 +56,21 @@ async function rebuildGlobal(baseDir: string, options: IndexFileOptions): Promis
   return out.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.session_id.localeCompare(b.session_id));
 }
 
+const GLOBAL_KEYS = ['session_id', 'project', 'log_path', 'provider', 'started_at'];
+
+/** A global entry exactly as the schema would return it. */
+export function isExactGlobalEntry(v: unknown): v is GlobalSessionEntry {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  if (keys.length !== GLOBAL_KEYS.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== GLOBAL_KEYS[i] || typeof (v as Record<string, unknown>)[keys[i]!] !== 'string') return false;
+  }
+  return true;
+}
+
 export const GLOBAL_INDEX: IndexKind<GlobalSessionEntry> = {
+  isExact: isExactGlobalEntry,
   fileName: GLOBAL_INDEX_FILE_NAME,
   schema: GlobalSessionIndexSchema,
   entrySchema: GlobalSessionEntrySchema,

@@ -6,12 +6,17 @@ export interface IndexCodec<E extends object> {
   readonly entrySchema: z.ZodType<E, unknown>;
   /** The entry with its keys in zag's order (serde's declaration order). */
   ordered(entry: E): Record<string, unknown>;
+  /**
+   * True when a parsed value already is exactly what `entrySchema` would
+   * return (every key, in zag's order, nothing to default or strip), so the
+   * schema can be skipped. Must never accept what the schema would change or reject.
+   */
+  isExact(value: unknown): value is E;
 }
 
-/** Parsed entries plus each one's text in the file, for reuse by the next read. */
+/** Parsed entries. */
 export interface ParsedIndex<E> {
   entries: readonly E[];
-  byText: Map<string, E>;
 }
 
 const PREFIX = '{\n  "sessions": [\n';
@@ -35,16 +40,19 @@ export function fragmentOf<E extends object>(codec: IndexCodec<E>, entry: E): st
 }
 
 /** The file's text exactly as serde_json's `to_string_pretty` writes it (2 spaces, no final newline). */
-export function formatIndex<E extends object>(codec: IndexCodec<E>, entries: readonly E[]): ParsedIndex<E> & { text: string } {
-  const byText = new Map<string, E>();
-  if (entries.length === 0) return { text: EMPTY, entries, byText };
+export function formatIndex<E extends object>(codec: IndexCodec<E>, entries: readonly E[]): string {
+  if (entries.length === 0) return EMPTY;
   const parts = new Array<string>(entries.length);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    parts[i] = fragmentOf(codec, e);
-    byText.set(parts[i]!, e);
-  }
-  return { text: PREFIX + parts.join(',\n') + SUFFIX, entries, byText };
+  for (let i = 0; i < entries.length; i++) parts[i] = fragmentOf(codec, entries[i]!);
+  return PREFIX + parts.join(',\n') + SUFFIX;
+}
+
+/** Entries by their text, built only when a changed file is read (not on every write). */
+function byText<E extends object>(codec: IndexCodec<E>, entries: readonly E[] | undefined): Map<string, E> | undefined {
+  if (!entries || entries.length === 0) return undefined;
+  const map = new Map<string, E>();
+  for (const e of entries) map.set(fragmentOf(codec, e), e);
+  return map;
 }
 
 /**
@@ -59,12 +67,11 @@ function parseCanonical<E extends object>(
   text: string,
   previous: Map<string, E> | undefined,
 ): ParsedIndex<E> | null {
-  if (text === EMPTY) return { entries: [], byText: new Map() };
+  if (text === EMPTY) return { entries: [] };
   if (!text.startsWith(PREFIX) || !text.endsWith(SUFFIX) || text.length < PREFIX.length + SUFFIX.length) return null;
   const body = text.slice(PREFIX.length, text.length - SUFFIX.length);
   const pieces = body.split(SEPARATOR);
   const entries: E[] = new Array(pieces.length);
-  const byText = new Map<string, E>();
   for (let i = 0; i < pieces.length; i++) {
     const frag = i === 0 ? pieces[0]! : ENTRY_START + pieces[i]!;
     let entry = previous?.get(frag);
@@ -76,23 +83,28 @@ function parseCanonical<E extends object>(
       } catch {
         return null;
       }
-      const parsed = codec.entrySchema.safeParse(value);
-      if (!parsed.success) return null;
-      entry = parsed.data;
+      if (codec.isExact(value)) {
+        entry = value;
+        // Keys in order and nothing normalized: the file's text is a valid layout of it.
+        fragments.set(entry, frag);
+      } else {
+        const parsed = codec.entrySchema.safeParse(value);
+        if (!parsed.success) return null;
+        entry = parsed.data;
+      }
     }
     entries[i] = entry;
-    byText.set(frag, entry);
   }
-  return { entries, byText };
+  return { entries };
 }
 
 /** Parses and validates an index file's text; a string is the reason it is corrupt. */
 export function parseIndex<E extends object>(
   codec: IndexCodec<E>,
   text: string,
-  previous: Map<string, E> | undefined,
+  previous: readonly E[] | undefined,
 ): ParsedIndex<E> | string {
-  const fast = parseCanonical(codec, text, previous);
+  const fast = parseCanonical(codec, text, byText(codec, previous));
   if (fast) return fast;
   let value: unknown;
   try {
@@ -102,5 +114,5 @@ export function parseIndex<E extends object>(
   }
   const parsed = codec.schema.safeParse(value);
   if (!parsed.success) return 'does not match the index schema';
-  return { entries: parsed.data.sessions, byText: new Map() };
+  return { entries: parsed.data.sessions };
 }

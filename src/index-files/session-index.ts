@@ -85,7 +85,47 @@ async function entriesFromLogs(
   return out.concat(added);
 }
 
+const ENTRY_KEYS = [
+  'wrapper_session_id',
+  'provider',
+  'provider_session_id',
+  'log_path',
+  'completeness',
+  'started_at',
+  'ended_at',
+  'workspace_path',
+  'command',
+  'source_paths',
+  'backfilled',
+];
+const COMPLETENESS = new Set(['full', 'partial', 'metadata_only']);
+const strOrNull = (v: unknown) => v === null || typeof v === 'string';
+
+/** An entry exactly as the schema would return it: skip the schema (the common case). */
+export function isExactEntry(v: unknown): v is SessionLogIndexEntry {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  if (keys.length !== ENTRY_KEYS.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== ENTRY_KEYS[i]) return false;
+  const e = v as Record<string, unknown>;
+  return (
+    typeof e.wrapper_session_id === 'string' &&
+    typeof e.provider === 'string' &&
+    strOrNull(e.provider_session_id) &&
+    typeof e.log_path === 'string' &&
+    COMPLETENESS.has(e.completeness as string) &&
+    typeof e.started_at === 'string' &&
+    strOrNull(e.ended_at) &&
+    strOrNull(e.workspace_path) &&
+    strOrNull(e.command) &&
+    Array.isArray(e.source_paths) &&
+    e.source_paths.every((p) => typeof p === 'string') &&
+    typeof e.backfilled === 'boolean'
+  );
+}
+
 export const SESSION_INDEX: IndexKind<SessionLogIndexEntry> = {
+  isExact: isExactEntry,
   fileName: INDEX_FILE_NAME,
   schema: SessionLogIndexSchema,
   entrySchema: SessionLogIndexEntrySchema,

@@ -57,7 +57,7 @@ export function readIndexFile<E extends object>(kind: IndexKind<E>, file: string
     const key = statKey(fs.fstatSync(fd, { bigint: true }));
     const hit = cache.get(file) as CacheSlot<E> | undefined;
     if (hit && hit.key === key) return { status: 'ok', entries: hit.entries };
-    const parsed = parseIndex(kind, fs.readFileSync(fd, 'utf8'), hit?.byText);
+    const parsed = parseIndex(kind, fs.readFileSync(fd, 'utf8'), hit?.entries);
     if (typeof parsed === 'string') return { status: 'corrupt', reason: parsed };
     cache.set(file, { key, ...parsed });
     return { status: 'ok', entries: parsed.entries };
@@ -73,12 +73,12 @@ async function writeIndexFile<E extends object>(
   options: IndexFileOptions,
 ): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const formatted = formatIndex(kind, entries);
+  const text = formatIndex(kind, entries);
   // Sync on purpose: a handful of syscalls under a held lock, cheaper than
   // async round trips through the thread pool (and the lock is held shorter).
-  writeFileAtomic.sync(file, formatted.text, { fsync: options.fsync ?? false });
+  writeFileAtomic.sync(file, text, { fsync: options.fsync ?? false });
   try {
-    cache.set(file, { key: statKey(fs.statSync(file, { bigint: true })), entries, byText: formatted.byText });
+    cache.set(file, { key: statKey(fs.statSync(file, { bigint: true })), entries });
   } catch {
     cache.delete(file);
   }
