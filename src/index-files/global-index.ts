@@ -7,7 +7,7 @@ import {
   type GlobalSessionIndex,
 } from '../schema/index-files.js';
 import { SessionLogError } from '../errors.js';
-import { loadIndex } from './session-index.js';
+import { loadIndex, rebuildIndex } from './session-index.js';
 import {
   loadIndexFile,
   replaceIndexFile,
@@ -41,8 +41,10 @@ async function rebuildGlobal(baseDir: string, options: IndexFileOptions): Promis
   const out: GlobalSessionEntry[] = [];
   for (const logsDir of await logsDirsUnder(baseDir)) {
     const project = projectNameOf(logsDir);
-    // Each project's own index (itself rebuilt from its logs if it is corrupt).
-    const index = await loadIndex(logsDir, options);
+    // Each project's own index: rebuilt from its logs if it is corrupt, or missing.
+    const index = fs.existsSync(path.join(logsDir, 'index.json'))
+      ? await loadIndex(logsDir, options)
+      : await rebuildIndex(logsDir, options);
     for (const e of index.sessions) {
       out.push({
         session_id: e.wrapper_session_id,

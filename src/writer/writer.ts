@@ -86,9 +86,14 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
     const opts = resolveWriterOptions(options);
     const dir = path.resolve(logsDir);
     const sessionsDir = path.join(dir, 'sessions');
-    fs.mkdirSync(sessionsDir, { recursive: true });
     const logPath = path.join(sessionsDir, `${metadata.wrapperSessionId}.jsonl`);
-    const fd = fs.openSync(logPath, 'a+');
+    let fd: number;
+    try {
+      fs.mkdirSync(sessionsDir, { recursive: true });
+      fd = fs.openSync(logPath, 'a+');
+    } catch (err) {
+      throw new SessionLogError('ERR_IO', `cannot open ${logPath}: ${(err as Error).message}`, { cause: err });
+    }
     let writer: SessionLogWriter | null = null;
     let warning: LogEventKind | null = null;
     try {

@@ -74,6 +74,8 @@ describe('sessions_index.json', () => {
     }
     const file = path.join(base, 'sessions_index.json');
     const good = fs.readFileSync(file, 'utf8');
+    // A project whose own index is gone is rebuilt from its logs too.
+    fs.rmSync(path.join(dirs[1]!, 'index.json'));
     for (const broken of [good.slice(0, good.length / 2), 'garbage']) {
       fs.writeFileSync(file, broken);
       const sessions = (await loadGlobalIndex(base)).sessions;
