@@ -1,8 +1,4 @@
-export {
-  runBackfill,
-  type RunBackfillOptions,
-  type BackfillResult,
-  type BackfillFailure,
-} from './runner.js';
-export { type BackfillProgress, type BackfillPhase } from './progress.js';
+export { runBackfill } from './runner.js';
+export type { RunBackfillOptions, BackfillResult, BackfillFailure } from './types.js';
+export type { BackfillProgress, BackfillPhase } from './progress.js';
 export { sessionKey as backfillSessionKey } from './state.js';
