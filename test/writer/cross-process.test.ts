@@ -63,6 +63,44 @@ describe('many processes, one logs dir', () => {
       }
     }
   });
+
+  it('appends stay unique and gap-free while the owner closes and reopens under them', async () => {
+    const dir = tempDir();
+    const meta = { provider: 'claude', wrapperSessionId: 'ses-y', command: 'run' };
+    let w = await SessionLogWriter.create(dir, meta);
+    const logPath = w.logPath;
+    const children = Array.from({ length: 4 }, (_, i) => startFixture('appender.mjs', [dist, logPath, '40', `c${i}`]));
+    let running = true;
+    const all = Promise.all(children.map((c) => c.done)).finally(() => (running = false));
+    let cycles = 0;
+    while (running) {
+      for (let i = 0; i < 20; i++) {
+        w.emit('wrapper', { type: 'stderr', message: `owner ${cycles}.${i}` });
+        await new Promise((r) => setImmediate(r));
+      }
+      await w.close(); // appenders now go ownerless, under the log lock
+      await new Promise((r) => setTimeout(r, 5));
+      w = await SessionLogWriter.create(dir, meta);
+      cycles++;
+    }
+    await w.close();
+    const results = await all;
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    expect(cycles).toBeGreaterThan(0);
+    const lines = readJsonl(logPath);
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
+    const bySeq = new Map(lines.map((l) => [l.seq as number, l]));
+    let appended = 0;
+    for (const r of results) {
+      for (const row of r.stdout.trim().split('\n')) {
+        const [seq, msg] = row.split(' ');
+        expect(bySeq.get(Number(seq))).toMatchObject({ type: 'user_event', message: msg });
+        appended++;
+      }
+    }
+    expect(appended).toBe(160);
+    expect(lines.filter((l) => l.type === 'user_event')).toHaveLength(160);
+  });
 });
 
 describe('a writer killed with SIGKILL in the middle of an emit loop', () => {
