@@ -58,7 +58,6 @@ export class WakeRunner {
       return;
     }
     if (this.#immediate) return;
-    this.#clearTimer();
     this.#immediate = setImmediate(() => {
       this.#immediate = null;
       this.#run();
@@ -107,13 +106,23 @@ export class WakeRunner {
     }
   }
 
+  // One Timeout for the runner's whole life, re-armed with refresh(): an idle
+  // loop ticks several times a second for hours, so each tick should cost as
+  // little as possible. A tick that finds a run queued or in flight does
+  // nothing; the end of that run re-arms the countdown.
   #armTimer(): void {
-    this.#clearTimer();
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.wake();
-    }, this.#options.idleWakeMs);
+    if (this.#timer) {
+      this.#timer.refresh();
+      return;
+    }
+    this.#timer = setTimeout(() => this.#tick(), this.#options.idleWakeMs);
     this.#timer.unref();
+  }
+
+  #tick(): void {
+    // Already its own macrotask: nothing to coalesce, so no setImmediate hop.
+    if (this.#stopped || this.#inFlight || this.#immediate) return;
+    this.#run();
   }
 
   #clearTimer(): void {
