@@ -125,7 +125,8 @@ export async function run({ smoke = false } = {}) {
       }
       const o = median(ours);
       const z = median(zag);
-      const gated = n === (smoke ? 1000 : 10_000);
+      // The goal applies at 10,000 sessions; smaller sizes (and --smoke) are reported only.
+      const gated = !smoke && n === 10_000;
       rows.push({
         name: `index lifecycle at ${n.toLocaleString('en')} indexed sessions`,
         value: o, unit: 'ms',

@@ -129,7 +129,7 @@ export async function run({ smoke = false } = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-bench-writer-'));
   const rows = [];
   try {
-    const n = smoke ? 1000 : 30_000;
+    const n = smoke ? 6000 : 30_000;
     const tps = [];
     for (let i = 0; i < 3; i++) tps.push(await emitThroughput(lib, path.join(root, `emit-${i}`), n));
     const tp = tps.sort((a, b) => a.ours / a.raw - b.ours / b.raw)[1];
