@@ -31,7 +31,11 @@ function newestSource(dir: string): number {
 function isFresh(): boolean {
   try {
     if (!REQUIRED.every((f) => fs.existsSync(path.join(DIST, f)))) return false;
-    return fs.statSync(STAMP).mtimeMs >= newestSource(path.join(ROOT, 'src'));
+    // Without our stamp (e.g. dist built by `npm ci`'s prepare), the oldest required output dates the build.
+    const built = fs.existsSync(STAMP)
+      ? fs.statSync(STAMP).mtimeMs
+      : Math.min(...REQUIRED.map((f) => fs.statSync(path.join(DIST, f)).mtimeMs));
+    return built >= newestSource(path.join(ROOT, 'src'));
   } catch {
     return false;
   }
