@@ -51,6 +51,8 @@
  *
  * Delivery is at-least-once in one corner: if an owner is killed after writing
  * a handed-over line but before answering, the appender retries without an owner.
+ * An owner that is alive but does not answer within `ownerTimeoutMs` (a blocked
+ * event loop) makes the append reject; the line may still be written later.
  */
 import fs from 'node:fs';
 import net from 'node:net';
