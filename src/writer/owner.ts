@@ -144,9 +144,25 @@ export function removeStaleOwner(logPath: string, record: OwnerRecord): void {
   removeSocket(record.socket);
 }
 
-/** One private (0700) folder per process holds all its sockets: one mkdtemp, not one per writer. */
+/**
+ * One private (0700) folder per process holds its sockets: one mkdtemp, not
+ * one per writer. It exists while this process has sockets (`socketsInUse`),
+ * so a process that exits or dies without owning anything leaves nothing behind.
+ */
 let socketDir: string | null = null;
 let socketCounter = 0;
+let socketsInUse = 0;
+
+function releaseSocketPath(): void {
+  socketsInUse--;
+  if (socketsInUse > 0 || socketDir === null || process.platform === 'win32') return;
+  try {
+    fs.rmdirSync(socketDir);
+    socketDir = null;
+  } catch {
+    // Not empty or already gone: kept (or recreated) for the next owner.
+  }
+}
 
 function newSocketPath(): string {
   if (process.platform === 'win32') return `\\\\.\\pipe\\asl-${randomUUID()}`;
@@ -167,6 +183,7 @@ function newSocketPath(): string {
     }
     if (socketDir === null) throw new Error('no temp folder with a short enough path for a Unix socket');
   }
+  socketsInUse++;
   return path.join(socketDir, `o${++socketCounter}`);
 }
 
@@ -202,20 +219,30 @@ export class OwnerServer {
     const server = net.createServer();
     const owner = new OwnerServer(logPath, server, socketPath);
     server.on('connection', (sock) => owner.#serve(sock, handle));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(socketPath, () => {
-        server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(socketPath, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      releaseSocketPath();
+      throw err;
+    }
     // The owner must not keep its process alive: a process that exits without
     // close() leaves a stale record, which the protocol tolerates.
     server.unref();
     const record: OwnerRecord = { v: 1, pid: process.pid, socket: socketPath };
     // Written in place, not renamed: it is written under the log lock, and an
     // appender that reads it half-written outside the lock just takes the lock.
-    fs.writeFileSync(ownerFilePath(logPath), JSON.stringify(record));
+    try {
+      fs.writeFileSync(ownerFilePath(logPath), JSON.stringify(record));
+    } catch (err) {
+      await owner.stop();
+      throw err;
+    }
     liveOwners.add(owner);
     installExitHook();
     return owner;
@@ -266,6 +293,7 @@ export class OwnerServer {
       await closed;
       this.removeFilesSync();
       liveOwners.delete(this);
+      releaseSocketPath();
     })();
     return this.#stopped;
   }
