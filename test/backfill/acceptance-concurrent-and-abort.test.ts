@@ -18,7 +18,7 @@ import {
 import { buildFakeHome } from './helpers/fake-home.js';
 import { checkBackfilledLog, expectedSessionKeys } from './helpers/expected.js';
 import { readIndex, readState, sessionFiles, tempDir } from './helpers/fs.js';
-import { transpileForChild } from './helpers/transpile.js';
+import { transpileForChild } from '../helpers/transpile.js';
 
 let child: { root: string; remove: () => Promise<void> };
 beforeAll(async () => {

@@ -4,20 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSessionLog, type AgentLogEvent, type SessionLogIndexEntry } from '../../src/index.js';
-import { ensureCliBuilt, ROOT } from './helpers/dist.js';
+import { ensureDist, ROOT } from '../helpers/dist.js';
 import { cliEnv, collect, type CliResult } from './helpers/run.js';
 
 let tmp: string;
 
 beforeAll(async () => {
-  await ensureCliBuilt();
+  await ensureDist();
   tmp = await mkdtemp(join(tmpdir(), 'asl-demo-'));
 }, 300_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-/** `npm run demo` as a user runs it; the build step is skipped because ensureCliBuilt just built dist/. */
+/** `npm run demo` as a user runs it; the build step is skipped because ensureDist just built dist/. */
 function runDemo(out: string): Promise<CliResult> {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const child = spawn(npm, ['run', '--silent', 'demo', '--', '--no-build', '--out', out, '--ms-per-line', '30'], {

@@ -2,14 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureCliBuilt, ROOT } from './helpers/dist.js';
+import { ensureDist, ROOT } from '../helpers/dist.js';
 import { runCli } from './helpers/run.js';
 
 const COMMANDS = ['import', 'list', 'show', 'listen', 'rebuild-index'];
 let home: string;
 
 beforeAll(async () => {
-  await ensureCliBuilt();
+  await ensureDist();
   home = await mkdtemp(join(tmpdir(), 'asl-cli-help-'));
 }, 300_000);
 afterAll(async () => {

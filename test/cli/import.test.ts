@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSessionLog, type SessionLogIndexEntry } from '../../src/index.js';
 import { buildFixtureHome } from '../../scripts/fixture-home.mjs';
-import { BIN, ensureCliBuilt } from './helpers/dist.js';
+import { BIN, ensureDist } from '../helpers/dist.js';
 import { cliEnv, runCli } from './helpers/run.js';
 
 interface ImportSummary {
@@ -19,7 +19,7 @@ let tmp: string;
 let home: string;
 
 beforeAll(async () => {
-  await ensureCliBuilt();
+  await ensureDist();
   tmp = await mkdtemp(join(tmpdir(), 'asl-cli-import-'));
   home = join(tmp, 'home');
   await buildFixtureHome(home);

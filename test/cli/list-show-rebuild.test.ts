@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertGlobalEntry } from '../../src/index.js';
-import { ensureCliBuilt } from './helpers/dist.js';
+import { ensureDist } from '../helpers/dist.js';
 import { runCli } from './helpers/run.js';
 
 const ZAG_FIXTURE = fileURLToPath(new URL('../read/fixtures/zag-written.jsonl', import.meta.url));
@@ -19,7 +19,7 @@ const codexLine = (seq: number, type: string, fields: string): string =>
   `"provider_session_id":"019e-thread","source_kind":"backfill","completeness":"partial","type":"${type}",${fields}}`;
 
 beforeAll(async () => {
-  await ensureCliBuilt();
+  await ensureDist();
   tmp = await mkdtemp(join(tmpdir(), 'asl-cli-list-'));
   home = join(tmp, 'home');
   logs = join(tmp, 'logs');

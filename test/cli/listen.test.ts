@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayInChunks } from '../helpers/replay.js';
-import { ensureCliBuilt } from './helpers/dist.js';
+import { ensureDist } from '../helpers/dist.js';
 import { collect, runCli, startCli } from './helpers/run.js';
 
 const ZAG_FIXTURE = fileURLToPath(new URL('../read/fixtures/zag-written.jsonl', import.meta.url));
@@ -16,7 +16,7 @@ let logs: string;
 let source: string[];
 
 beforeAll(async () => {
-  await ensureCliBuilt();
+  await ensureDist();
   tmp = await mkdtemp(join(tmpdir(), 'asl-cli-listen-'));
   home = join(tmp, 'home');
   logs = join(tmp, 'logs');

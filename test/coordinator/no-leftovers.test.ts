@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readEvents, tempDir } from './helpers.js';
-import { transpileSrc } from './transpile.js';
+import { transpileForChild } from '../helpers/transpile.js';
 
 const CHILD = fileURLToPath(new URL('./child-lifecycle.mjs', import.meta.url));
 // Generous: the child starts Node, imports the library and runs two short sessions.
@@ -11,7 +11,7 @@ const EXIT_WITHIN_MS = 8000;
 
 let root: string;
 beforeAll(async () => {
-  root = await transpileSrc();
+  root = (await transpileForChild()).root;
 });
 afterAll(async () => rm(root, { recursive: true, force: true }));
 

@@ -3,13 +3,13 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ofType, readEvents, tempDir } from './helpers.js';
-import { transpileSrc } from './transpile.js';
+import { transpileForChild } from '../helpers/transpile.js';
 
 const CHILD = fileURLToPath(new URL('./child-emfile.mjs', import.meta.url));
 
 let root: string;
 beforeAll(async () => {
-  root = await transpileSrc();
+  root = (await transpileForChild()).root;
 });
 afterAll(async () => rm(root, { recursive: true, force: true }));
 

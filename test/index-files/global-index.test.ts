@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SessionLogWriter, loadGlobalIndex, loadIndex, saveGlobalIndex, upsertGlobalEntry } from '../../src/index.js';
-import { tempDir } from '../writer/helpers/tmp.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const entry = (id: string, extra: Partial<Record<string, string>> = {}) => ({
   session_id: id,

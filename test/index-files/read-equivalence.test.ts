@@ -8,7 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SessionLogIndexSchema, loadIndex } from '../../src/index.js';
-import { tempDir } from '../writer/helpers/tmp.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const KEYS = [
   'wrapper_session_id',

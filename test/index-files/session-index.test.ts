@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SessionLogWriter, loadIndex, rebuildIndex } from '../../src/index.js';
-import { tempDir } from '../writer/helpers/tmp.js';
+import { tempDir } from '../helpers/tmp.js';
 
 async function session(dir: string, id: string, opts: { end?: boolean; psid?: string; source?: string } = {}): Promise<string> {
   const w = await SessionLogWriter.create(dir, { provider: 'claude', wrapperSessionId: id, command: 'run', workspacePath: '/w' });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { logsDir } from '../../src/index.js';
-import { tempDir } from '../writer/helpers/tmp.js';
+import { tempDir } from '../helpers/tmp.js';
 
 describe('logsDir (zag resolution)', () => {
   let saved: string | undefined;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SessionLogWriter, loadIndex, recordAgentOutput, recordPrompt, type AgentOutput } from '../../src/index.js';
-import { readJsonl, tempDir } from '../writer/helpers/tmp.js';
+import { readJsonl, tempDir } from '../helpers/tmp.js';
 
 async function writer(dir: string) {
   return SessionLogWriter.create(dir, { provider: 'codex', wrapperSessionId: 'session-2', command: 'exec', model: 'gpt-5.4' });

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SessionLogWriter, loadIndex } from '../../src/index.js';
-import { ensureDist } from './helpers/dist.js';
+import { ensureDist } from '../helpers/dist.js';
 import { runFixture, startFixture } from './helpers/spawn.js';
-import { readJsonl, tempDir } from './helpers/tmp.js';
+import { readJsonl, tempDir } from '../helpers/tmp.js';
 
 let dist = '';
 beforeAll(async () => {

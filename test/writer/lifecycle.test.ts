@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SessionLogWriter, isSessionLogError, loadIndex, type AgentLogEvent } from '../../src/index.js';
-import { readJsonl, tempDir } from './helpers/tmp.js';
+import { readJsonl, tempDir } from '../helpers/tmp.js';
 
 const meta = { provider: 'claude', wrapperSessionId: 'ses-1', command: 'run' };
 

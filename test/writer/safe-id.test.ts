@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SessionLogWriter, isSafeSessionId, isSessionLogError } from '../../src/index.js';
-import { tempDir } from './helpers/tmp.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const UNSAFE: Array<[string, string]> = [
   ['parent escape', '../evil'],

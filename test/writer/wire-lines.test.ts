@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SessionLogWriter, type LogEventInput } from '../../src/index.js';
-import { tempDir } from './helpers/tmp.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /**
  * For every kind: the input with only required fields, the input with every

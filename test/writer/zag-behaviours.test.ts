@@ -14,7 +14,7 @@ import {
   serializeEvent,
   type LogEventKind,
 } from '../../src/index.js';
-import { tempDir } from './helpers/tmp.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const env = {
   seq: 1,

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { BIN, ROOT } from './dist.js';
+import { BIN, ROOT } from '../../helpers/dist.js';
 
 export interface CliResult {
   code: number | null;
@@ -25,7 +25,7 @@ export function cliEnv(options: CliOptions): NodeJS.ProcessEnv {
   return { ...env, TZ: 'UTC', HOME: options.home, ...options.env };
 }
 
-/** Starts `node dist/cli/bin.js ...args` (call ensureCliBuilt first). */
+/** Starts `node dist/cli/bin.js ...args` (call ensureDist first). */
 export function startCli(args: readonly string[], options: CliOptions): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,

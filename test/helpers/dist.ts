@@ -1,22 +1,24 @@
 /**
- * The CLI tests run the BUILT bin (`node dist/cli/bin.js`), as a user would.
- * `ensureCliBuilt()` rebuilds `dist/` with tsc when a source is newer than the
- * last build (or dist is missing, as in CI's clean clone). It uses the same
- * lock and stamp as test/writer/helpers/dist.ts, so test files running in
- * parallel build once. tsc's exit code alone is not trusted (it still emits
- * when an unrelated file has a type error): the bin must exist afterwards.
+ * Child processes in these tests run the BUILT package (`dist/`), as a user
+ * would (the CLI tests run `node dist/cli/bin.js`), since plain Node cannot
+ * import the TypeScript sources. `ensureDist()` rebuilds `dist/`
+ * with tsc when any file under `src/` is newer than the last build, holding a
+ * cross-process lock so that test files running in parallel build it once.
+ * A clean clone (`npm ci && npm test`) therefore needs no extra step.
+ * tsc's exit code is not trusted alone (it still emits when some unrelated
+ * file has a type error); the modules the children import must exist.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withFileLock } from '../../../src/index.js';
+import { withFileLock } from '../../src/index.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
-export const BIN = path.join(DIST, 'cli', 'bin.js');
 const STAMP = path.join(DIST, '.build-stamp');
-const REQUIRED = ['cli/bin.js', 'cli/main.js', 'index.js'];
+export const BIN = path.join(DIST, 'cli', 'bin.js');
+const REQUIRED = ['index.js', 'writer/index.js', 'index-files/index.js', 'paths/index.js', 'record/index.js', 'cli/bin.js', 'cli/main.js'];
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -31,14 +33,18 @@ function newestSource(dir: string): number {
 function isFresh(): boolean {
   try {
     if (!REQUIRED.every((f) => fs.existsSync(path.join(DIST, f)))) return false;
-    return fs.statSync(STAMP).mtimeMs >= newestSource(path.join(ROOT, 'src'));
+    // Without our stamp (e.g. dist built by `npm ci`'s prepare), the oldest required output dates the build.
+    const built = fs.existsSync(STAMP)
+      ? fs.statSync(STAMP).mtimeMs
+      : Math.min(...REQUIRED.map((f) => fs.statSync(path.join(DIST, f)).mtimeMs));
+    return built >= newestSource(path.join(ROOT, 'src'));
   } catch {
     return false;
   }
 }
 
-export async function ensureCliBuilt(): Promise<string> {
-  if (isFresh()) return BIN;
+export async function ensureDist(): Promise<string> {
+  if (isFresh()) return DIST;
   await withFileLock(
     path.join(ROOT, 'dist-build'),
     () => {
@@ -58,5 +64,5 @@ export async function ensureCliBuilt(): Promise<string> {
     },
     { timeoutMs: 120_000, staleMs: 60_000 },
   );
-  return BIN;
+  return DIST;
 }

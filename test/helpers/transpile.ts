@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 async function collect(dir: string, out: string[]): Promise<string[]> {
   for (const e of await readdir(dir, { withFileTypes: true })) {
@@ -22,7 +22,7 @@ async function collect(dir: string, out: string[]): Promise<string[]> {
  * `node_modules` linked, and returns that folder. `remove()` deletes it.
  */
 export async function transpileForChild(extraFiles: string[] = []): Promise<{ root: string; remove: () => Promise<void> }> {
-  const root = await mkdtemp(join(tmpdir(), 'asl-backfill-child-'));
+  const root = await mkdtemp(join(tmpdir(), 'asl-child-'));
   await writeFile(join(root, 'package.json'), '{"type":"module"}\n');
   await symlink(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
   const files = await collect(join(REPO, 'src'), []);
