@@ -1,6 +1,4 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SessionLogError } from '../../errors.js';
 import type {
   BackfilledSession,
   BackfillCandidate,
@@ -9,10 +7,10 @@ import type {
   LogEventInput,
   LogSourceKind,
 } from '../../schema/index.js';
-import { readLines } from '../../tail/index.js';
+import { isFile, isWithin, parsedLines, throwIfAborted } from '../shared/index.js';
 import { mergeByTime, readPromptHistory, readTuiLog } from './legacy-logs.js';
 import { createCodexParser } from './parser.js';
-import { codexHome, isWithin, readHead, walkRollouts, type RolloutFile } from './paths.js';
+import { codexHome, readHead, walkRollouts, type RolloutFile } from './paths.js';
 
 export interface CodexAdapterOptions {
   /** Replaces the user's home directory (`<home>/.codex`); default `$CODEX_HOME` or `~/.codex`. */
@@ -128,25 +126,10 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
   }
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SessionLogError('ERR_ABORTED', 'backfill aborted', { cause: signal.reason });
-}
-
 function candidate(sourcePaths: string[]): BackfillCandidate {
   return { provider: 'codex', sourcePaths };
 }
 
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
-}
-
-/** Re-iterable and lazy: the file is opened only when the events are read. */
 function streamRollout(path: string, signal: AbortSignal | undefined): AsyncIterable<Event> {
-  return {
-    async *[Symbol.asyncIterator]() {
-      const parser = createCodexParser({ source: 'backfill' });
-      for await (const { line } of readLines(path, { signal })) yield* parser.push(line);
-      yield* parser.end();
-    },
-  };
+  return parsedLines(path, () => createCodexParser({ source: 'backfill' }), signal);
 }

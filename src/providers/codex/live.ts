@@ -3,14 +3,13 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LiveLogAdapter, LiveLogContext, LogSink } from '../../schema/index.js';
 import { LineTailer, readLines } from '../../tail/index.js';
-import type { LineParser, ParsedEvent } from '../shared/index.js';
+import { isFile, samePath, type LineParser, type ParsedEvent } from '../shared/index.js';
 import { createCodexParser } from './parser.js';
 import {
   codexHome,
   dateFolder,
   readHead,
   rolloutsIn,
-  samePath,
   walkRolloutsSync,
   type RolloutFile,
 } from './paths.js';
@@ -251,8 +250,4 @@ async function replaySilently(path: string, size: number, parser: LineParser): P
 
 function emitAll(writer: LogSink, events: ParsedEvent[]): void {
   for (const [source, event] of events) writer.emit(source, event);
-}
-
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }

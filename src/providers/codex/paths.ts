@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
-import { readdir, realpath } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readLines } from '../../tail/index.js';
 import { obj, str } from '../shared/index.js';
 
@@ -137,16 +137,4 @@ export async function readHead(path: string, wantModel: boolean, signal?: AbortS
   return head;
 }
 
-/** Same folder, resolving symlinks (macOS /private/tmp, bind mounts). */
-export async function samePath(a: string, b: string): Promise<boolean> {
-  if (resolve(a) === resolve(b)) return true;
-  const [ra, rb] = await Promise.all([realpath(a).catch(() => undefined), realpath(b).catch(() => undefined)]);
-  return ra !== undefined && ra === rb;
-}
 
-/** True when `path` is `root` or inside it. */
-export function isWithin(path: string, root: string): boolean {
-  const p = resolve(path);
-  const r = resolve(root);
-  return p === r || p.startsWith(r.endsWith('/') ? r : `${r}/`);
-}

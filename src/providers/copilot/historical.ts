@@ -9,12 +9,11 @@ import type {
   LogSourceKind,
 } from '../../schema/index.js';
 import { SessionLogError } from '../../errors.js';
-import { readLines } from '../../tail/index.js';
+import { isFile, isWithin, parsedLines, throwIfAborted } from '../shared/index.js';
 import { parseLegacySession } from './legacy.js';
 import { createCopilotParser } from './parser.js';
 import {
   copilotHome,
-  isWithin,
   listSessionDirs,
   peekSessionStart,
   readWorkspaceYaml,
@@ -128,27 +127,12 @@ export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
   }
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SessionLogError('ERR_ABORTED', 'backfill aborted', { cause: signal.reason });
-}
-
 function candidate(sourcePaths: string[]): BackfillCandidate {
   return { provider: 'copilot', sourcePaths };
 }
 
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
-}
-
-/** Re-iterable, lazy: the file is opened only when the events are read. */
 function streamEvents(path: string, signal: AbortSignal | undefined): AsyncIterable<Event> {
-  return {
-    async *[Symbol.asyncIterator]() {
-      const parser = createCopilotParser({ source: 'backfill' });
-      for await (const { line } of readLines(path, { signal })) yield* parser.push(line);
-      yield* parser.end();
-    },
-  };
+  return parsedLines(path, () => createCopilotParser({ source: 'backfill' }), signal);
 }
 
 function legacyEvents(path: string, signal: AbortSignal | undefined): AsyncIterable<Event> {

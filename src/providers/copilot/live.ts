@@ -3,14 +3,13 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LiveLogAdapter, LiveLogContext, LogSink } from '../../schema/index.js';
 import { LineTailer, readLines } from '../../tail/index.js';
-import type { ParsedEvent } from '../shared/index.js';
+import { isFile, samePath, type ParsedEvent } from '../shared/index.js';
 import { CopilotParser } from './parser.js';
 import {
   copilotHome,
   listSessionDirs,
   peekSessionStart,
   readWorkspaceYaml,
-  samePath,
   sessionDir,
   type CopilotSessionDir,
 } from './paths.js';
@@ -194,8 +193,4 @@ function emitAll(writer: LogSink, events: ParsedEvent[]): void {
 
 function isSafeName(id: string): boolean {
   return id !== '.' && id !== '..' && !/[/\\\0]/.test(id);
-}
-
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }

@@ -1,6 +1,6 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readLines } from '../../tail/index.js';
 import { obj, str } from '../shared/index.js';
 
@@ -133,16 +133,4 @@ export async function peekSessionStart(eventsPath: string, signal?: AbortSignal)
   return info;
 }
 
-/** Two directory paths name the same place (resolved, then with symlinks followed). */
-export async function samePath(a: string, b: string): Promise<boolean> {
-  if (resolve(a) === resolve(b)) return true;
-  const [ra, rb] = await Promise.all([realpath(a).catch(() => undefined), realpath(b).catch(() => undefined)]);
-  return ra !== undefined && ra === rb;
-}
 
-/** True when `path` is `root` or inside it. */
-export function isWithin(path: string, root: string): boolean {
-  const p = resolve(path);
-  const r = resolve(root);
-  return p === r || p.startsWith(r.endsWith('/') ? r : `${r}/`);
-}

@@ -9,12 +9,11 @@ import type {
   LogSourceKind,
 } from '../../schema/index.js';
 import { readLines } from '../../tail/index.js';
-import type { ParsedEvent } from '../shared/index.js';
+import { isWithin, parsedLines, throwIfAborted, type ParsedEvent } from '../shared/index.js';
 import { createGeminiJsonlParser } from './jsonl-parser.js';
 import {
   geminiDir,
   groupChats,
-  isWithin,
   listChats,
   listProjectDirs,
   listSubagentFiles,
@@ -115,10 +114,8 @@ async function openJsonl(path: string, signal: AbortSignal | undefined): Promise
   return { meta: { ...head.meta }, events: () => streamJsonl(path, signal) };
 }
 
-async function* streamJsonl(path: string, signal: AbortSignal | undefined, agentId?: string): AsyncGenerator<Event> {
-  const parser = createGeminiJsonlParser({ source: 'backfill', agentId });
-  for await (const { line } of readLines(path, { signal })) yield* parser.push(line);
-  yield* parser.end();
+function streamJsonl(path: string, signal: AbortSignal | undefined, agentId?: string): AsyncIterable<Event> {
+  return parsedLines(path, () => createGeminiJsonlParser({ source: 'backfill', agentId }), signal);
 }
 
 /**
@@ -155,8 +152,4 @@ async function* sessionEvents(
     throwIfAborted(signal);
     yield* streamJsonl(path, signal, basename(path, '.jsonl'));
   }
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SessionLogError('ERR_ABORTED', 'backfill aborted', { cause: signal.reason });
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, relative, isAbsolute, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * Where Gemini CLI keeps its sessions: `<home>/.gemini/tmp/<project>/chats/`.
@@ -21,11 +21,6 @@ export function projectHash(root: string): string {
   return createHash('sha256').update(root).digest('hex');
 }
 
-/** True when `path` is `root` or inside it. */
-export function isWithin(path: string, root: string): boolean {
-  const rel = relative(resolve(root), resolve(path));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
 
 /** `projects.json` as a map from absolute project root to its folder slug; empty when absent or broken. */
 export async function readProjects(gemini: string): Promise<Map<string, string>> {

@@ -2,3 +2,4 @@ export type * from './types.js';
 export * from './json-line.js';
 export * from './unknown-types.js';
 export * from './subagent.js';
+export * from './files.js';
