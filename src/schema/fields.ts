@@ -17,9 +17,27 @@ export interface FieldSpec<Z extends z.ZodType = z.ZodType> {
   readonly zod: Z;
   readonly mode: FieldMode;
   readonly format: FieldFormat;
+  /**
+   * A plain predicate equivalent to the base schema for present values, or
+   * null when there is none: the normalizer's fast path (see normalize.ts)
+   * uses it and leaves every doubtful input to zod.
+   */
+  readonly test: ((value: unknown) => boolean) | null;
+  /** `def` fields: the value written when the field is absent or null. */
+  readonly default?: unknown;
 }
 
-export const req = <Z extends z.ZodType>(zod: Z): FieldSpec<Z> => ({ zod, mode: 'req', format: 'plain' });
+const TESTS = new WeakMap<z.ZodType, (value: unknown) => boolean>();
+
+/** Registers `test` as the cheap equivalent of `zod` (accepts exactly what `zod` accepts, unchanged). */
+export function checked<Z extends z.ZodType>(zod: Z, test: (value: unknown) => boolean): Z {
+  TESTS.set(zod, test);
+  return zod;
+}
+
+const testOf = (zod: z.ZodType) => TESTS.get(zod) ?? null;
+
+export const req = <Z extends z.ZodType>(zod: Z): FieldSpec<Z> => ({ zod, mode: 'req', format: 'plain', test: testOf(zod) });
 
 /** Optional on input; read back as `null` whether the line had `null` or no key. */
 export const nul = <Z extends z.ZodType>(zod: Z) =>
@@ -27,6 +45,7 @@ export const nul = <Z extends z.ZodType>(zod: Z) =>
     zod: zod.nullish().transform((v) => (v === undefined ? null : v)),
     mode: 'null',
     format: 'plain',
+    test: testOf(zod),
   }) as const satisfies FieldSpec;
 
 export const omit = <Z extends z.ZodType>(zod: Z) =>
@@ -35,6 +54,7 @@ export const omit = <Z extends z.ZodType>(zod: Z) =>
     zod: zod.nullish().transform((v) => (v === null ? undefined : v)),
     mode: 'omit',
     format: 'plain',
+    test: testOf(zod),
   }) as const satisfies FieldSpec;
 
 export const def = <Z extends z.ZodType>(zod: Z, value: z.output<Z>) =>
@@ -42,17 +62,20 @@ export const def = <Z extends z.ZodType>(zod: Z, value: z.output<Z>) =>
     zod: zod.nullish().transform((v) => (v === undefined || v === null ? value : v)),
     mode: 'def',
     format: 'plain',
+    test: testOf(zod),
+    default: value,
   }) as const satisfies FieldSpec;
 
 export const skip = <Z extends z.ZodType>(zod: Z) =>
-  ({ zod: zod.optional(), mode: 'skip', format: 'plain' }) as const satisfies FieldSpec;
+  ({ zod: zod.optional(), mode: 'skip', format: 'plain', test: testOf(zod) }) as const satisfies FieldSpec;
 
 export const asF64 = <S extends FieldSpec>(spec: S): S => ({ ...spec, format: 'f64' });
 
 /** Any JSON value (serde_json::Value). */
-export const json = () => z.unknown();
-/** u64 / u32 in zag. */
-export const uint = () => z.number().int().nonnegative();
+export const json = () => checked(z.unknown(), () => true);
+/** u64 / u32 in zag. zod's `int()` means a safe integer; -0 is left to zod. */
+export const uint = () =>
+  checked(z.number().int().nonnegative(), (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && !Object.is(v, -0));
 
 export type FieldTable = Record<string, FieldSpec>;
 

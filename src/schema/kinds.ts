@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { ToolKindSchema } from './enums.js';
-import { asF64, def, json, nul, omit, req, shapeOf, skip, uint, type FieldTable } from './fields.js';
+import { asF64, checked, def, json, nul, omit, req, shapeOf, skip, uint, type FieldTable } from './fields.js';
 
-const str = () => z.string();
-const bool = () => z.boolean();
-const toolKind = () => ToolKindSchema;
+const TOOL_KINDS: ReadonlySet<unknown> = new Set(ToolKindSchema.options);
+const str = () => checked(z.string(), (v) => typeof v === 'string');
+const bool = () => checked(z.boolean(), (v) => typeof v === 'boolean');
+const finite = () => checked(z.number(), (v) => typeof v === 'number' && Number.isFinite(v));
+const toolKind = () => checked(ToolKindSchema, (v) => TOOL_KINDS.has(v));
 
 /**
  * The 19 event kinds, each an ordered field table. Key order here is the
@@ -49,7 +51,7 @@ export const KIND_FIELDS = {
     output_tokens: req(uint()),
     cache_read_tokens: omit(uint()),
     cache_creation_tokens: omit(uint()),
-    total_cost_usd: asF64(omit(z.number())),
+    total_cost_usd: asF64(omit(finite())),
   },
   user_event: { level: req(str()), message: req(str()), data: omit(json()) },
   usage_limit_hit: {

@@ -4,6 +4,7 @@ import type { LogCompleteness, LogSourceKind } from './enums.js';
 import type { AgentLogEvent } from './event.js';
 import { KIND_FIELDS, KIND_SCHEMAS, isKnownEventType, type LogEventInput, type LogEventKind } from './kinds.js';
 import type { FieldTable } from './fields.js';
+import { normalizeFast } from './normalize.js';
 
 export interface EnvelopeInput {
   seq: number;
@@ -24,6 +25,8 @@ export function normalizeEventInput(input: LogEventInput): LogEventKind {
   if (typeof type !== 'string' || !isKnownEventType(type)) {
     throw new SessionLogError('ERR_INVALID_EVENT', `unknown event type: ${JSON.stringify(type)}`);
   }
+  const fast = normalizeFast(type, input);
+  if (fast !== undefined) return fast;
   const parsed = KIND_SCHEMAS[type].safeParse(input);
   if (!parsed.success) {
     throw new SessionLogError(
