@@ -83,10 +83,11 @@ function fullEventArb(type: LogEventType): fc.Arbitrary<Record<string, unknown>>
 
 /** The full sample, and the sample with each field in turn left out, null, or undefined. */
 function variants(type: LogEventType): Array<Record<string, unknown>> {
-  const full = { type, ...SAMPLES[type] };
+  const full: Record<string, unknown> = { type, ...SAMPLES[type] };
   const out: Array<Record<string, unknown>> = [full];
   for (const key of Object.keys(SAMPLES[type])) {
-    const { [key]: _, ...without } = full;
+    const without = { ...full };
+    delete without[key];
     out.push(without, { ...full, [key]: null }, { ...full, [key]: undefined });
   }
   return out;
