@@ -16,7 +16,7 @@ import { buildFakeHome } from './helpers/fake-home.js';
 import { checkBackfilledLog, comparable, expectedSessionKeys } from './helpers/expected.js';
 import { readIndex, readLog, readState, sessionFiles, tempDir } from './helpers/fs.js';
 
-/** Every file the code under test opens through node:fs/promises (open, readFile). */
+/** Every file the code under test opens through node:fs/promises (open, readFile) or node:fs (openSync, readFileSync). */
 const fsSpy = vi.hoisted(() => ({ opened: [] as string[] }));
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
@@ -29,6 +29,19 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     return (real.readFile as (...a: unknown[]) => ReturnType<typeof real.readFile>)(path, ...rest);
   }) as typeof real.readFile;
   return { ...real, open, readFile, default: { ...real, open, readFile } };
+});
+// History files are also read with synchronous reads of bounded chunks: those opens count too.
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  const openSync = ((path: Parameters<typeof real.openSync>[0], ...rest: unknown[]) => {
+    fsSpy.opened.push(String(path));
+    return (real.openSync as (...a: unknown[]) => number)(path, ...rest);
+  }) as typeof real.openSync;
+  const readFileSync = ((path: Parameters<typeof real.readFileSync>[0], ...rest: unknown[]) => {
+    if (typeof path !== 'number') fsSpy.opened.push(String(path));
+    return (real.readFileSync as (...a: unknown[]) => ReturnType<typeof real.readFileSync>)(path, ...rest);
+  }) as typeof real.readFileSync;
+  return { ...real, openSync, readFileSync, default: { ...real, openSync, readFileSync } };
 });
 
 let dir: string;

@@ -52,6 +52,16 @@ describe('readLines', () => {
     }
   });
 
+  it('drops the \r of CRLF lines, also when a chunk boundary falls between \r and \n', async () => {
+    const bytes = Buffer.from('one\r\ntwo é\r\n\r\nlast\r');
+    const f = join(dir, 'crlf');
+    await writeFile(f, bytes);
+    const want = expectedRecords(bytes).map((r) => ({ ...r, line: r.line.replace(/\r$/, '') }));
+    for (const chunkSize of [1, 2, 3, 4, 5, 6, 7, 64]) {
+      expect(await collect(readLines(f, { chunkSize }))).toEqual(want);
+    }
+  });
+
   it('starts at a byte offset', async () => {
     const bytes = Buffer.from('one\ntwo\nthree\n');
     const f = join(dir, 'c');

@@ -10,6 +10,15 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   };
   return { ...actual, default: { ...actual, open }, open };
 });
+// Session files are also read with synchronous reads of bounded chunks (readLines): those opens count too.
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  const openSync = ((path: Parameters<typeof actual.openSync>[0], ...rest: unknown[]) => {
+    opened.push(String(path));
+    return (actual.openSync as (...a: unknown[]) => number)(path, ...rest);
+  }) as typeof actual.openSync;
+  return { ...actual, default: { ...actual, openSync }, openSync };
+});
 
 const { CodexHistoricalLogAdapter } = await import('../../../src/providers/index.js');
 const { GENERATED_CODEX, collect, tempHome } = await import('./helpers.js');
