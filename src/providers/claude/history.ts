@@ -1,27 +1,16 @@
-import { open, readdir, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
-import type {
-  BackfilledSession,
-  HistoricalBackfillOptions,
-  HistoricalLogAdapter,
-  LogEventInput,
-  LogSourceKind,
-} from '../../schema/index.js';
-import { readLines } from '../../tail/index.js';
+import type { BackfilledSession, HistoricalBackfillOptions, HistoricalLogAdapter } from '../../schema/index.js';
 import { acquireBuffer, releaseBuffer } from '../../tail/buffer-pool.js';
 import { throwIfAborted } from '../../tail/read-lines.js';
 import { obj, str } from '../shared/index.js';
-import { ClaudeParser } from './parser.js';
+import { sessionEvents, type FileSpec } from './history-events.js';
 import { claudeConfigDir, encodeProjectPath, listProjectSessions, type SessionFiles } from './paths.js';
 
 export interface ClaudeHistoricalOptions {
   /** Replaces the user's home directory (`<home>/.claude`). */
   home?: string;
-}
-
-interface FileSpec {
-  path: string;
-  subagentId?: string;
 }
 
 /**
@@ -70,7 +59,7 @@ export class ClaudeHistoricalLogAdapter implements HistoricalLogAdapter {
         const specs = fileSpecs(files);
         const sourcePaths = specs.map((s) => s.path);
         if (filter && !(await filter({ provider: this.provider, sourcePaths }))) continue;
-        const head = await prescan(specs, signal);
+        const head = prescan(specs, signal);
         if (root && head.cwd !== undefined && !isWithin(head.cwd, root)) continue;
         yield {
           metadata: {
@@ -104,10 +93,10 @@ function isWithin(path: string, root: string): boolean {
 }
 
 /** The session's cwd and the model of its first real assistant message. */
-async function prescan(specs: FileSpec[], signal?: AbortSignal): Promise<{ cwd?: string; model?: string }> {
+function prescan(specs: FileSpec[], signal?: AbortSignal): { cwd?: string; model?: string } {
   const found: { cwd?: string; model?: string } = {};
   for (const spec of specs) {
-    await scanHead(spec.path, found, signal);
+    scanHead(spec.path, found, signal);
     if (found.cwd !== undefined && found.model !== undefined) break;
   }
   return found;
@@ -116,27 +105,31 @@ async function prescan(specs: FileSpec[], signal?: AbortSignal): Promise<{ cwd?:
 const CWD = Buffer.from('"cwd":"');
 const ASSISTANT = Buffer.from('"type":"assistant"');
 const PRESCAN_LIMIT = 16 * 1024 * 1024;
+const PRESCAN_CHUNK = 64 * 1024;
 
 /**
  * Finds cwd and model by searching the raw bytes for their keys and decoding
  * only the lines that hold them: a 2.1.x file starts with hundreds of KB of
  * injected context and request blobs before the first assistant line, and
  * decoding all of that twice (here and when parsing) would double the cost.
+ * Synchronous reads of bounded chunks (usually one): for the thousands of
+ * small files of a history, the thread-pool round trips of async reads cost
+ * more than the reads.
  */
-async function scanHead(path: string, found: { cwd?: string; model?: string }, signal?: AbortSignal): Promise<void> {
-  let fh: FileHandle;
+function scanHead(path: string, found: { cwd?: string; model?: string }, signal?: AbortSignal): void {
+  let fd: number;
   try {
-    fh = await open(path, 'r');
+    fd = openSync(path, 'r');
   } catch {
     return; // vanished: the event pass reports nothing either
   }
-  const chunk = acquireBuffer(1 << 20);
+  const chunk = acquireBuffer(PRESCAN_CHUNK);
   try {
     let carry = Buffer.alloc(0);
     let pos = 0;
     while (pos < PRESCAN_LIMIT) {
       throwIfAborted(signal);
-      const { bytesRead } = await fh.read(chunk, 0, chunk.length, pos);
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, pos);
       const eof = bytesRead < chunk.length;
       pos += bytesRead;
       const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
@@ -154,7 +147,7 @@ async function scanHead(path: string, found: { cwd?: string; model?: string }, s
     }
   } finally {
     releaseBuffer(chunk);
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -177,46 +170,4 @@ function firstValue(
     at = stop;
   }
   return undefined;
-}
-
-type Batch = { t: number; events: Array<[LogSourceKind, LogEventInput]> };
-
-/** One file's events in batches, each with the time of the record that produced it. */
-async function* fileBatches(spec: FileSpec, signal?: AbortSignal): AsyncGenerator<Batch> {
-  const parser = new ClaudeParser({ source: 'backfill', subagentId: spec.subagentId });
-  let t = Number.NEGATIVE_INFINITY;
-  for await (const { line } of readLines(spec.path, { signal })) {
-    const events = parser.push(line);
-    if (events.length === 0) continue;
-    const at = parser.meta.endedAt === undefined ? Number.NaN : Date.parse(parser.meta.endedAt);
-    if (!Number.isNaN(at)) t = at;
-    yield { t, events };
-  }
-  const rest = parser.end();
-  if (rest.length > 0) yield { t, events: rest };
-}
-
-/** The session's events: one file streamed as is, several merged by timestamp. */
-async function* sessionEvents(specs: FileSpec[], signal?: AbortSignal): AsyncGenerator<[LogSourceKind, LogEventInput]> {
-  if (specs.length === 1) {
-    for await (const batch of fileBatches(specs[0]!, signal)) yield* batch.events;
-    return;
-  }
-  const streams = specs.map((s) => fileBatches(s, signal));
-  try {
-    const heads = await Promise.all(streams.map((s) => s.next()));
-    for (;;) {
-      let pick = -1;
-      for (let i = 0; i < heads.length; i++) {
-        const h = heads[i]!;
-        if (h.done) continue;
-        if (pick < 0 || h.value.t < (heads[pick]!.value as Batch).t) pick = i;
-      }
-      if (pick < 0) return;
-      yield* (heads[pick]!.value as Batch).events;
-      heads[pick] = await streams[pick]!.next();
-    }
-  } finally {
-    await Promise.all(streams.map((s) => s.return(undefined)));
-  }
 }

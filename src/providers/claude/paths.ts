@@ -81,7 +81,10 @@ export async function sessionIdOfFile(path: string, signal?: AbortSignal): Promi
 export async function listProjectSessions(projectDir: string, signal?: AbortSignal): Promise<SessionFiles[]> {
   const sessions = new Map<string, SessionFiles>();
   const oldAgents: SubagentFile[] = [];
-  for (const name of await names(projectDir)) {
+  const entries = await names(projectDir);
+  // A session's `<id>/subagents` folder can only exist if `<id>` is listed: no readdir for the rest.
+  const listed = new Set(entries);
+  for (const name of entries) {
     const agent = AGENT_FILE.exec(name);
     if (agent) {
       oldAgents.push({ path: join(projectDir, name), agentId: agent[1]! });
@@ -93,7 +96,7 @@ export async function listProjectSessions(projectDir: string, signal?: AbortSign
     sessions.set(sessionId, {
       sessionId,
       main: join(projectDir, name),
-      subagents: await listNewSubagents(projectDir, sessionId),
+      subagents: listed.has(sessionId) ? await listNewSubagents(projectDir, sessionId) : [],
     });
   }
   for (const agent of oldAgents) {

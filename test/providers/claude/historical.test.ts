@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isSessionLogError, type BackfillCandidate } from '../../../src/index.js';
@@ -8,8 +9,14 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   const mod = await importOriginal<typeof fsp>();
   return { ...mod, open: vi.fn(mod.open) };
 });
+// History files are read with synchronous reads too (bounded chunks): both ways of opening count.
+vi.mock('node:fs', async (importOriginal) => {
+  const mod = await importOriginal<typeof fs>();
+  return { ...mod, openSync: vi.fn(mod.openSync) };
+});
 
-const opened = (): string[] => vi.mocked(fsp.open).mock.calls.map((c) => String(c[0]));
+const opened = (): string[] =>
+  [...vi.mocked(fsp.open).mock.calls, ...vi.mocked(fs.openSync).mock.calls].map((c) => String(c[0]));
 
 async function generatedHome(): Promise<string> {
   return (await fixtureHomes())[0]!.home;
@@ -17,6 +24,7 @@ async function generatedHome(): Promise<string> {
 
 afterEach(() => {
   vi.mocked(fsp.open).mockClear();
+  vi.mocked(fs.openSync).mockClear();
   delete process.env.CLAUDE_CONFIG_DIR;
 });
 
