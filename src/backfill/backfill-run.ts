@@ -2,6 +2,7 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SessionLogError, isSessionLogError } from '../errors.js';
 import type { BackfillCandidate, BackfilledSession, HistoricalLogAdapter } from '../schema/index.js';
+import { giveTurnIfDue } from '../turns.js';
 import { AdapterPass, candidateId, candidateKey } from './adapter-pass.js';
 import { CommitQueue, type PendingCommit } from './commit-queue.js';
 import { fingerprintOf } from './fingerprint.js';
@@ -226,6 +227,7 @@ export class BackfillRun {
   }
 
   private async handleSession(session: BackfilledSession, pass: AdapterPass): Promise<void> {
+    await giveTurnIfDue();
     this.checkAbort();
     const meta = session.metadata;
     const key = sessionKey(meta);

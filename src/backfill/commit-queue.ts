@@ -3,9 +3,10 @@ import type { StreamedLog, WrittenLog } from './session-log-file.js';
 import type { Fingerprints } from './state.js';
 
 /**
- * Sessions whose events are read but whose log is still being written. Their
- * file work overlaps the parsing of the next sessions; memory stays bounded
- * (each holds at most one write buffer).
+ * Sessions whose log is written (or failed) but not yet recorded in the index
+ * and the state. `streamSessionLog` now settles each log before it returns
+ * (its file work is synchronous), so the queue is short; it keeps the rule that
+ * the index and the state only ever record a log once it is in place, in order.
  */
 export const MAX_PENDING_COMMITS = 8;
 

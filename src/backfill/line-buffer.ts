@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import { writeSync } from 'node:fs';
 
 /** Capacity of one buffer; it is written out once it holds `DRAIN_AT` bytes. */
 const CAPACITY = 256 * 1024;
@@ -37,14 +37,18 @@ export class LineBuffer {
     return this.len >= DRAIN_AT || this.overflow.length > 0;
   }
 
-  /** Writes everything buffered to `fh` and empties the buffer. */
-  async drainTo(fh: FileHandle): Promise<void> {
-    await writeAll(fh, this.buf!.subarray(0, this.len));
+  /**
+   * Writes everything buffered to `fd` and empties the buffer. Synchronous:
+   * one write of at most a buffer's worth is cheaper than a thread-pool round
+   * trip, and it keeps the import a plain loop (see ChunkLineReader).
+   */
+  drainTo(fd: number): void {
+    writeAll(fd, this.buf!.subarray(0, this.len));
     this.len = 0;
     if (this.overflow.length > 0) {
       const rest = this.overflow.join('');
       this.overflow = [];
-      await writeAll(fh, Buffer.from(rest));
+      writeAll(fd, Buffer.from(rest));
     }
   }
 
@@ -60,10 +64,7 @@ export class LineBuffer {
   }
 }
 
-async function writeAll(fh: FileHandle, bytes: Buffer): Promise<void> {
+function writeAll(fd: number, bytes: Buffer): void {
   let off = 0;
-  while (off < bytes.length) {
-    const { bytesWritten } = await fh.write(bytes, off, bytes.length - off);
-    off += bytesWritten;
-  }
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
 }
