@@ -33,7 +33,11 @@ const fragments = new WeakMap<object, string>();
 export function fragmentOf<E extends object>(codec: IndexCodec<E>, entry: E): string {
   let text = fragments.get(entry);
   if (text === undefined) {
-    text = '    ' + JSON.stringify(codec.ordered(entry), null, 2).replace(/\n/g, '\n    ');
+    // Pretty-printed inside its array, then cut out: one flat string. (Indenting
+    // with replace() kept each entry as a rope of ~45 pieces, which a long
+    // backfill holds for every session: several MB of heap.)
+    const whole = JSON.stringify({ sessions: [codec.ordered(entry)] }, null, 2);
+    text = whole.slice(PREFIX.length, whole.length - SUFFIX.length);
     fragments.set(entry, text);
   }
   return text;
