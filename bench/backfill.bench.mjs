@@ -125,7 +125,11 @@ async function throughput(lib, { sessions, repeats }) {
     generateClaudeHistory(home, { sessions, turns: 14, outputBytes: 200 });
     const adapter = () => new lib.ClaudeHistoricalLogAdapter({ home });
 
-    // Each import goes into fresh logs; the median of `repeats` is reported.
+    // Each import goes into fresh logs; the median of `repeats` is reported. The logs of
+    // earlier repeats are deleted only at the end: on ext4 without a journal (these VMs),
+    // creating a file next to thousands deleted in the last minutes is several times slower
+    // (the inode allocator skips recently deleted inodes), which would measure the file
+    // system's state rather than the importer.
     const oursMs = [];
     let events = 0;
     for (let i = 0; i < repeats; i++) {
@@ -135,7 +139,6 @@ async function throughput(lib, { sessions, repeats }) {
       oursMs.push(performance.now() - t);
       if (result.imported !== sessions || result.failed.length) throw new Error(`ours imported ${JSON.stringify(result)}`);
       events = countEvents(oursDir);
-      if (i < repeats - 1) fs.rmSync(oursDir, { recursive: true, force: true });
     }
 
     let t = performance.now();
