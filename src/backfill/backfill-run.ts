@@ -6,11 +6,12 @@ import { giveTurnIfDue } from '../turns.js';
 import { AdapterPass, candidateId, candidateKey } from './adapter-pass.js';
 import { CommitQueue, type PendingCommit } from './commit-queue.js';
 import { fingerprintOf } from './fingerprint.js';
+import { ImportThreads } from './import-pool.js';
 import { IndexBatch, LiveSessions } from './index-batch.js';
 import { peekLogOrigin } from './log-origin.js';
 import type { ProgressReporter } from './progress.js';
 import { abortError, type RunLock } from './run-lock.js';
-import { TEMP_SUFFIX, streamSessionLog, type StreamedLog, type WrittenLog } from './session-log-file.js';
+import { TEMP_SUFFIX, streamSessionLog, type WrittenLog } from './session-log-file.js';
 import { BackfillStateStore, sessionKey, type Fingerprints } from './state.js';
 import type { BackfillResult } from './types.js';
 
@@ -60,6 +61,7 @@ export class BackfillRun {
     private readonly lock: RunLock,
     readonly progress: ProgressReporter,
     private readonly signal: AbortSignal | undefined,
+    private readonly threads: ImportThreads = new ImportThreads(0, undefined),
   ) {
     this.sessionsDir = join(logsDir, 'sessions');
     this.batch = new IndexBatch(logsDir, this.live);
@@ -151,6 +153,18 @@ export class BackfillRun {
       // The import pass runs the same listing and reports the failure.
     }
     this.scans.set(adapter, summary);
+  }
+
+  /** After every scan: import in threads if there is enough to import. */
+  planThreads(): void {
+    let changed = 0;
+    for (const s of this.scans.values()) changed += s.changed;
+    this.threads.plan(changed);
+  }
+
+  /** Ends the use of import threads (after the last flush). */
+  close(): void {
+    this.threads.close();
   }
 
   async importFrom(adapter: HistoricalLogAdapter): Promise<void> {
@@ -277,13 +291,15 @@ export class BackfillRun {
     // Two sessions of one id in a run: the second log must land after the first.
     if (this.commits.has(logPath)) await this.commits.settleAll();
     const tmpPath = join(this.sessionsDir, `${id}.jsonl.${process.pid}-${++this.tmpCounter}${TEMP_SUFFIX}`);
-    let log: StreamedLog;
-    try {
-      log = await streamSessionLog(session, logPath, tmpPath, this.signal);
-    } catch (err) {
-      if (this.signal?.aborted) throw abortError(this.signal);
-      this.result.failed.push({ key, error: message(err) });
-      return done();
+    let log = this.threads.submit(session, logPath, tmpPath);
+    if (!log) {
+      try {
+        log = await streamSessionLog(session, logPath, tmpPath, this.signal);
+      } catch (err) {
+        if (this.signal?.aborted) throw abortError(this.signal);
+        this.result.failed.push({ key, error: message(err) });
+        return done();
+      }
     }
     await this.commits.push({ key, session, logPath, fps, log, done });
     if (this.batch.size >= FLUSH_EVERY_SESSIONS || Date.now() - this.lastFlush >= FLUSH_EVERY_MS) await this.flush();

@@ -1,5 +1,6 @@
 import type { HistoricalLogAdapter } from '../schema/index.js';
 import { BackfillRun } from './backfill-run.js';
+import { ImportThreads } from './import-pool.js';
 import { ProgressReporter } from './progress.js';
 import { abortError, acquireRunLock } from './run-lock.js';
 import type { BackfillResult, RunBackfillOptions } from './types.js';
@@ -22,6 +23,10 @@ import type { BackfillResult, RunBackfillOptions } from './types.js';
  *    live is never imported (see `LiveSessions`).
  * 4. Index entries and the state are written in batches: index first, then
  *    state, so a crash in between only causes a harmless rebuild next time.
+ * 5. With `threads`, a large import (PARALLEL_MIN_SESSIONS or more to import)
+ *    parses and writes sessions in worker threads (see ImportPool), when the
+ *    adapter's sessions can be read in another thread; this thread lists the
+ *    history and keeps the index and the state.
  *
  * A failing session or file goes into `failed` and the run goes on; if the
  * adapter's iteration itself threw, it is restarted past the files already
@@ -36,10 +41,12 @@ export async function runBackfill(
   const { signal } = options;
   if (signal?.aborted) throw abortError(signal);
   const lock = await acquireRunLock(logsDir, signal);
-  const run = new BackfillRun(logsDir, root ?? null, lock, new ProgressReporter(options.onProgress), signal);
+  const threads = new ImportThreads(options.threads ?? 0, signal);
+  const run = new BackfillRun(logsDir, root ?? null, lock, new ProgressReporter(options.onProgress), signal, threads);
   try {
     await run.prepare();
     for (const adapter of adapters) await run.scan(adapter);
+    run.planThreads();
     run.progress.phase('importing');
     for (const adapter of adapters) await run.importFrom(adapter);
     await run.flush();
@@ -51,6 +58,7 @@ export async function runBackfill(
     if (signal?.aborted) throw abortError(signal);
     throw err;
   } finally {
+    run.close();
     await lock.release();
   }
 }

@@ -5,6 +5,13 @@ export interface RunBackfillOptions {
   onProgress?: (progress: BackfillProgress) => void;
   /** Stops the run between two events; the run then rejects with `ERR_ABORTED`. */
   signal?: AbortSignal;
+  /**
+   * Worker threads that parse sessions and write their logs in a large import
+   * (64 or more sessions to import, from an adapter whose sessions can be read
+   * in another thread: Claude's). Default 0: all the work in the calling
+   * thread. On two cores, 2 imports ~1.4x as fast for ~25-40 MB more memory.
+   */
+  threads?: number;
 }
 
 export interface BackfillFailure {

@@ -21,6 +21,26 @@ export interface BatchedEvents {
   [EVENT_BATCHES](): AsyncIterable<EventBatch>;
 }
 
+/**
+ * Also internal: how to produce the same events in another thread. Importing
+ * `module` and calling its export `name` with `args` (structured-cloneable)
+ * followed by an AbortSignal must give an equivalent `events` iterable. The
+ * runner uses it to parse and write sessions in worker threads.
+ */
+export const EVENT_SOURCE: unique symbol = Symbol('agent-session-log.eventSource');
+
+export interface PortableEvents {
+  module: string;
+  name: string;
+  args: readonly unknown[];
+}
+
+/** The portable description of `events`, when it offers one. */
+export function portableEventsOf(events: object): PortableEvents | undefined {
+  const p = (events as { [EVENT_SOURCE]?: PortableEvents })[EVENT_SOURCE];
+  return p && typeof p.module === 'string' && typeof p.name === 'string' && Array.isArray(p.args) ? p : undefined;
+}
+
 /** The batch iteration of `events`, when it offers one. */
 export function eventBatchesOf(events: object): (() => AsyncIterable<EventBatch>) | undefined {
   const fn = (events as Partial<BatchedEvents>)[EVENT_BATCHES];
@@ -36,6 +56,7 @@ export function eventBatchesOf(events: object): (() => AsyncIterable<EventBatch>
  */
 export function batchedEvents(
   open: () => { next(): EventBatch | null; close(): void },
+  portable?: PortableEvents,
 ): AsyncIterable<[LogSourceKind, LogEventInput]> & BatchedEvents {
   async function* batches(): AsyncGenerator<EventBatch> {
     const source = open();
@@ -49,6 +70,7 @@ export function batchedEvents(
     }
   }
   return {
+    ...(portable ? { [EVENT_SOURCE]: portable } : {}),
     [EVENT_BATCHES]: batches,
     async *[Symbol.asyncIterator]() {
       for await (const batch of batches()) {

@@ -93,12 +93,15 @@ const MERGE_BATCH = 512;
  * A session's events: one file streamed as is, several merged by record
  * time (never reordering lines of one file; ties go to the earlier file, the
  * main one first). Every iteration opens the files afresh; each step reads
- * and parses at most one chunk per file, synchronously.
+ * and parses at most one chunk per file, synchronously. The iterable also
+ * says how to make it again in a worker thread (EVENT_SOURCE: this function,
+ * with `specs`).
  */
 export function sessionEvents(
   specs: FileSpec[],
   signal?: AbortSignal,
 ): AsyncIterable<[LogSourceKind, LogEventInput]> & BatchedEvents {
+  const portable = { module: import.meta.url, name: 'sessionEvents', args: [specs] };
   return batchedEvents(() => {
     throwIfAborted(signal);
     const files: FileEvents[] = [];
@@ -154,5 +157,5 @@ export function sessionEvents(
       },
       close,
     };
-  });
+  }, portable);
 }

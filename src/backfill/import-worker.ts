@@ -1,0 +1,63 @@
+/**
+ * Worker-thread side of ImportPool: imports sessions one at a time, each by
+ * recreating its events from their portable description (EVENT_SOURCE) and
+ * writing its log exactly as the runner's own thread would (streamSessionLog).
+ * Only the log file is written here; the index and the state stay with the
+ * runner, which records each log once this thread reports it in place.
+ */
+import { parentPort } from 'node:worker_threads';
+import { SessionLogError } from '../errors.js';
+import type { BackfilledSession } from '../schema/index.js';
+import { streamSessionLog } from './session-log-file.js';
+import type { ImportJob, ImportReply, ImportRequest } from './import-pool.js';
+
+const port = parentPort;
+/** One per run: an abort stops that run's sessions only. */
+const controllers = new Map<number, AbortController>();
+const queue: ImportJob[] = [];
+let running = false;
+
+function controllerOf(run: number): AbortController {
+  let c = controllers.get(run);
+  if (!c) controllers.set(run, (c = new AbortController()));
+  return c;
+}
+
+async function runJob(job: ImportJob): Promise<ImportReply> {
+  const { signal } = controllerOf(job.run);
+  try {
+    const mod = (await import(job.module)) as Record<string, unknown>;
+    const make = mod[job.name];
+    if (typeof make !== 'function') throw new SessionLogError('ERR_IO', `${job.module} has no function ${job.name}`);
+    const session: BackfilledSession = {
+      metadata: job.metadata,
+      completeness: job.completeness,
+      sourcePaths: job.sourcePaths,
+      events: make(...job.args, signal) as BackfilledSession['events'],
+    };
+    const log = await streamSessionLog(session, job.logPath, job.tmpPath, signal);
+    return { id: job.id, ok: true, written: await log.committed };
+  } catch (err) {
+    const code = err instanceof SessionLogError ? err.code : 'ERR_IO';
+    return { id: job.id, ok: false, code, message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function drain(): Promise<void> {
+  if (running) return;
+  running = true;
+  try {
+    for (let job = queue.shift(); job; job = queue.shift()) port!.postMessage(await runJob(job));
+  } finally {
+    running = false;
+  }
+}
+
+port?.on('message', (msg: ImportRequest) => {
+  if (msg.type === 'abort') {
+    controllerOf(msg.run).abort(new Error('backfill aborted'));
+    return;
+  }
+  queue.push(msg.job);
+  void drain();
+});
