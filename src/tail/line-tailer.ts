@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { statSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { SessionLogError } from '../errors.js';
 import { decodeLine, LineSplitter } from './line-splitter.js';
@@ -48,6 +49,8 @@ export class LineTailer {
   #skip: Map<string, number> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** The file as it was when the last read reached its end (see #unchanged). */
+  #seen: Stats | undefined;
 
   constructor(path: string, options: LineTailerOptions = {}) {
     this.path = path;
@@ -72,8 +75,25 @@ export class LineTailer {
     return next;
   }
 
+  /**
+   * Cheap check for the common idle poll: one stat, no open, no read. The file
+   * is unchanged when it is the same inode with the same size, mtime and ctime
+   * as when the last read reached its end (a rewrite in place changes ctime,
+   * which no one can set back). A missing file reads as nothing, as below.
+   */
+  #unchanged(): boolean {
+    const seen = this.#seen;
+    if (seen === undefined || this.#pos !== seen.size) return false;
+    const st = statSync(this.path, { throwIfNoEntry: false });
+    if (st === undefined) return true;
+    return (
+      st.ino === seen.ino && st.dev === seen.dev && st.size === seen.size && st.mtimeMs === seen.mtimeMs && st.ctimeMs === seen.ctimeMs
+    );
+  }
+
   async #read(flush: boolean): Promise<TailReadResult> {
     if (this.#closed) return EMPTY;
+    if (!flush && this.#unchanged()) return EMPTY;
     let fh: FileHandle;
     try {
       fh = await open(this.path, 'r');
@@ -107,6 +127,7 @@ export class LineTailer {
       if (flush && !more) {
         this.#splitter.flush(onLine);
       }
+      this.#seen = more ? undefined : st;
       return { lines, reset, more };
     } finally {
       await fh.close();

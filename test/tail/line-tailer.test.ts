@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rename, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -91,6 +91,20 @@ describe('LineTailer', () => {
     const r = await t.read();
     expect(r.reset).toBe(true);
     expect(r.lines).toEqual(['zzzz', 'cccc']);
+  });
+
+  it('notices a same-size rewrite in place even with its mtime set back (an idle read only stats the file)', async () => {
+    await writeFile(file, 'aaaa\nbbbb\n');
+    await utimes(file, 1_000_000, 1_000_000); // a whole second, so it can be set back exactly
+    const t = new LineTailer(file);
+    expect((await t.read()).lines).toEqual(['aaaa', 'bbbb']);
+    expect(await t.read()).toEqual({ lines: [], reset: false, more: false }); // unchanged: nothing
+    await writeFile(file, 'aaaa\nzzzz\n'); // same inode, same size, different last line
+    await utimes(file, 1_000_000, 1_000_000);
+    expect((await stat(file)).mtimeMs).toBe(1_000_000_000);
+    const r = await t.read();
+    expect(r.reset).toBe(true);
+    expect(r.lines).toEqual(['zzzz']);
   });
 
   it('de-duplicates repeated identical lines by count, not by value', async () => {
