@@ -1,7 +1,7 @@
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SessionLogError, isSessionLogError } from '../errors.js';
-import type { BackfillCandidate, BackfilledSession, HistoricalLogAdapter } from '../schema/index.js';
+import type { BackfillCandidate, BackfilledSession, HistoricalLogAdapter, SourceFingerprint } from '../schema/index.js';
 import { giveTurnIfDue } from '../turns.js';
 import { AdapterPass, candidateId, candidateKey } from './adapter-pass.js';
 import { CommitQueue, type PendingCommit } from './commit-queue.js';
@@ -54,6 +54,12 @@ export class BackfillRun {
   private tmpCounter = 0;
   private readonly commits: CommitQueue;
   private readonly scans = new Map<HistoricalLogAdapter, ScanSummary>();
+  /**
+   * Fingerprints the scan took, used once by the import pass instead of a
+   * second stat per file. Taken earlier, so a file that changes in between
+   * looks changed to the next run: never a missed change.
+   */
+  private readonly scanned = new Map<string, SourceFingerprint | null>();
 
   constructor(
     private readonly logsDir: string,
@@ -128,6 +134,7 @@ export class BackfillRun {
     const filter = (c: BackfillCandidate): boolean => {
       this.checkAbort();
       const fps = c.sourcePaths.map(fingerprintOf);
+      c.sourcePaths.forEach((path, i) => this.scanned.set(path, fps[i] ?? null));
       let bytes = 0;
       for (const fp of fps) bytes += fp?.size ?? 0;
       p.filesTotal += c.sourcePaths.length;
@@ -165,6 +172,7 @@ export class BackfillRun {
   /** Ends the use of import threads (after the last flush). */
   close(): void {
     this.threads.close();
+    this.scanned.clear();
   }
 
   async importFrom(adapter: HistoricalLogAdapter): Promise<void> {
@@ -220,7 +228,12 @@ export class BackfillRun {
 
   private filterCandidate(c: BackfillCandidate, pass: AdapterPass): boolean {
     this.checkAbort();
-    const fps = c.sourcePaths.map(fingerprintOf);
+    const fps = c.sourcePaths.map((path) => {
+      const fp = this.scanned.get(path);
+      if (fp === undefined) return fingerprintOf(path);
+      this.scanned.delete(path);
+      return fp;
+    });
     const unchanged = this.state.unchanged(c.sourcePaths, fps);
     if (unchanged !== 'changed') {
       // A file known to hold no session is not a skipped session.

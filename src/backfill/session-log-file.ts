@@ -105,10 +105,12 @@ export async function streamSessionLog(
   let fd: number | null = null;
   let startedAt = '';
   let lastType = '';
+  /** Set while a batch is written: its lines share one reading of the clock. */
+  let batchTs: string | null = null;
 
   const push = (source: LogSourceKind, kind: LogEventKind): void => {
     env.seq++;
-    env.ts = clock.now();
+    env.ts = batchTs ?? clock.now();
     env.source_kind = source;
     if (env.seq === 1) startedAt = env.ts;
     lastType = kind.type;
@@ -162,10 +164,12 @@ export async function streamSessionLog(
     let n = 0;
     if (batches) {
       for await (const batch of batches()) {
+        batchTs = clock.now();
         for (let i = 0; i < batch.length; i++) {
           const [source, input] = batch[i]!;
           onEvent(source, input);
         }
+        batchTs = null;
         checkAbort();
       }
     } else if (Symbol.asyncIterator in events) {
