@@ -1,6 +1,6 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { SessionLogError } from '../errors.js';
-import { eventBatchesOf } from '../schema/event-batches.js';
+import { eventBatchesOf, sourceTimesOf } from '../schema/event-batches.js';
 import { giveTurnIfDue } from '../turns.js';
 import {
   normalizeEventInput,
@@ -19,8 +19,12 @@ const MAX_RAW = 2000;
 
 export interface WrittenLog {
   events: number;
+  /** When the first and the last line were written (the import). */
   startedAt: string;
   endedAt: string;
+  /** When the source session began and was last written, as RFC 3339 UTC, if the adapter knows. */
+  sourceStartedAt?: string;
+  sourceEndedAt?: string;
 }
 
 /** Suffix of the temp files a rebuild writes next to the log; a crashed run's leftovers are removed by the next run. */
@@ -208,7 +212,13 @@ export async function streamSessionLog(
     discard();
     throw wrap(err);
   }
-  return { committed: Promise.resolve({ events: env.seq, startedAt, endedAt: env.ts }) };
+  const times = session.sourceTimes?.() ?? sourceTimesOf(session.events) ?? {};
+  const written: WrittenLog = { events: env.seq, startedAt, endedAt: env.ts };
+  const sourceStartedAt = utcTime(times.startedAt);
+  const sourceEndedAt = utcTime(times.endedAt);
+  if (sourceStartedAt !== undefined) written.sourceStartedAt = sourceStartedAt;
+  if (sourceEndedAt !== undefined) written.sourceEndedAt = sourceEndedAt;
+  return { committed: Promise.resolve(written) };
 }
 
 function startedEvent(session: BackfilledSession): LogEventKind {
@@ -221,4 +231,11 @@ function startedEvent(session: BackfilledSession): LogEventKind {
     resumed: m.resumed ?? false,
     backfilled: true,
   };
+}
+
+/** A provider timestamp as RFC 3339 UTC, or undefined when it is missing or not a time. */
+function utcTime(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

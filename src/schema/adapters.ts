@@ -54,6 +54,19 @@ export interface BackfilledSession {
   completeness: LogCompleteness;
   sourcePaths: string[];
   events: Iterable<[LogSourceKind, LogEventInput]> | AsyncIterable<[LogSourceKind, LogEventInput]>;
+  /**
+   * When the source session began and was last written (RFC 3339), known
+   * once `events` has been read. The runner uses them for the index's
+   * `started_at` and `ended_at`, so an imported session is listed at the time
+   * it happened, not at the time of the import.
+   */
+  sourceTimes?: () => SourceTimes;
+}
+
+/** First and last record times of a provider session; either may be unknown. */
+export interface SourceTimes {
+  startedAt?: string;
+  endedAt?: string;
 }
 
 /** A session's files, known before any of them is parsed. */

@@ -1,6 +1,7 @@
 import { giveTurnIfDue } from '../turns.js';
 import type { LogSourceKind } from './enums.js';
 import type { LogEventInput } from './kinds.js';
+import type { SourceTimes } from './adapters.js';
 
 /**
  * An internal fast path between this package's historical adapters and
@@ -78,4 +79,36 @@ export function batchedEvents(
       }
     },
   };
+}
+
+/**
+ * Also internal: a method under this symbol on `events` returns the source
+ * session's first and last record times once the events have been read. It
+ * travels with the events into a worker thread, where `BackfilledSession`'s
+ * own `sourceTimes` (the public way) is not available.
+ */
+export const SOURCE_TIMES: unique symbol = Symbol('agent-session-log.sourceTimes');
+
+export interface TimedEvents {
+  [SOURCE_TIMES](): SourceTimes;
+}
+
+/** The times `events` can report, if it offers them. */
+export function sourceTimesOf(events: object): SourceTimes | undefined {
+  const fn = (events as Partial<TimedEvents>)[SOURCE_TIMES];
+  return typeof fn === 'function' ? fn.call(events) : undefined;
+}
+
+/** The earliest start and the latest end of several files' times (unparseable times are ignored). */
+export function spanOf(times: readonly SourceTimes[]): SourceTimes {
+  let start: number | undefined;
+  let end: number | undefined;
+  const span: SourceTimes = {};
+  for (const t of times) {
+    const s = t.startedAt === undefined ? Number.NaN : Date.parse(t.startedAt);
+    const e = t.endedAt === undefined ? Number.NaN : Date.parse(t.endedAt);
+    if (!Number.isNaN(s) && (start === undefined || s < start)) [start, span.startedAt] = [s, t.startedAt];
+    if (!Number.isNaN(e) && (end === undefined || e > end)) [end, span.endedAt] = [e, t.endedAt];
+  }
+  return span;
 }

@@ -1,5 +1,5 @@
-import { batchedEvents, type BatchedEvents, type EventBatch } from '../../schema/event-batches.js';
-import type { LogEventInput, LogSourceKind } from '../../schema/index.js';
+import { SOURCE_TIMES, batchedEvents, spanOf, type BatchedEvents, type EventBatch, type TimedEvents } from '../../schema/event-batches.js';
+import type { LogEventInput, LogSourceKind, SourceTimes } from '../../schema/index.js';
 import { ChunkLineReader } from '../../tail/line-chunks.js';
 import { throwIfAborted, type ParsedEvent } from '../shared/index.js';
 import { ClaudeParser } from './parser.js';
@@ -32,6 +32,11 @@ class FileEvents {
 
   get ended(): boolean {
     return this.#ended;
+  }
+
+  /** First and last record times of this file read so far. */
+  get times(): SourceTimes {
+    return { startedAt: this.#parser.meta.startedAt, endedAt: this.#parser.meta.endedAt };
   }
 
   /** Reads one chunk and appends its events (and, at the end of the file, the parser's last ones) to `out`. */
@@ -100,11 +105,13 @@ const MERGE_BATCH = 512;
 export function sessionEvents(
   specs: FileSpec[],
   signal?: AbortSignal,
-): AsyncIterable<[LogSourceKind, LogEventInput]> & BatchedEvents {
+): AsyncIterable<[LogSourceKind, LogEventInput]> & BatchedEvents & TimedEvents {
   const portable = { module: import.meta.url, name: 'sessionEvents', args: [specs] };
-  return batchedEvents(() => {
+  let lastFiles: FileEvents[] = [];
+  const events = batchedEvents(() => {
     throwIfAborted(signal);
     const files: FileEvents[] = [];
+    lastFiles = files;
     try {
       for (const spec of specs) files.push(new FileEvents(spec));
     } catch (err) {
@@ -158,4 +165,7 @@ export function sessionEvents(
       close,
     };
   }, portable);
+  return Object.assign(events, {
+    [SOURCE_TIMES]: (): SourceTimes => spanOf(lastFiles.map((f) => f.times)),
+  });
 }

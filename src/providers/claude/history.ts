@@ -5,6 +5,7 @@ import type { BackfilledSession, HistoricalBackfillOptions, HistoricalLogAdapter
 import { acquireBuffer, releaseBuffer } from '../../tail/buffer-pool.js';
 import { throwIfAborted } from '../../tail/read-lines.js';
 import { obj, str } from '../shared/index.js';
+import { SOURCE_TIMES } from '../../schema/event-batches.js';
 import { sessionEvents, type FileSpec } from './history-events.js';
 import { claudeConfigDir, encodeProjectPath, listProjectSessions, type SessionFiles } from './paths.js';
 
@@ -61,6 +62,7 @@ export class ClaudeHistoricalLogAdapter implements HistoricalLogAdapter {
         if (filter && !(await filter({ provider: this.provider, sourcePaths }))) continue;
         const head = prescan(specs, signal);
         if (root && head.cwd !== undefined && !isWithin(head.cwd, root)) continue;
+        const events = sessionEvents(specs, signal);
         yield {
           metadata: {
             provider: this.provider,
@@ -74,7 +76,8 @@ export class ClaudeHistoricalLogAdapter implements HistoricalLogAdapter {
           },
           completeness: 'full',
           sourcePaths,
-          events: sessionEvents(specs, signal),
+          events,
+          sourceTimes: () => events[SOURCE_TIMES](),
         };
       }
     }

@@ -7,7 +7,7 @@ import type {
   LogEventInput,
   LogSourceKind,
 } from '../../schema/index.js';
-import { isFile, isWithin, parsedLines, throwIfAborted } from '../shared/index.js';
+import { isFile, isWithin, parsedLines, throwIfAborted, type ParsedLines } from '../shared/index.js';
 import { mergeByTime, readPromptHistory, readTuiLog } from './legacy-logs.js';
 import { createCodexParser } from './parser.js';
 import { codexHome, readHead, walkRollouts, type RolloutFile } from './paths.js';
@@ -57,6 +57,7 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
       if (root && !(head.cwd !== undefined && isWithin(head.cwd, root))) continue;
       const id = head.threadId && SAFE_ID.test(head.threadId) ? head.threadId : r.threadId;
       if (!SAFE_ID.test(id)) continue;
+      const events = streamRollout(r.path, signal);
       yield {
         metadata: {
           provider: 'codex',
@@ -70,7 +71,8 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
         },
         completeness: 'full',
         sourcePaths: [r.path],
-        events: streamRollout(r.path, signal),
+        events,
+        sourceTimes: () => events.meta,
       };
     }
     // Legacy logs record no cwd, so their sessions belong to no project root.
@@ -130,6 +132,6 @@ function candidate(sourcePaths: string[]): BackfillCandidate {
   return { provider: 'codex', sourcePaths };
 }
 
-function streamRollout(path: string, signal: AbortSignal | undefined): AsyncIterable<Event> {
+function streamRollout(path: string, signal: AbortSignal | undefined): ParsedLines {
   return parsedLines(path, () => createCodexParser({ source: 'backfill' }), signal);
 }

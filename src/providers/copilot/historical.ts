@@ -9,7 +9,7 @@ import type {
   LogSourceKind,
 } from '../../schema/index.js';
 import { SessionLogError } from '../../errors.js';
-import { isFile, isWithin, parsedLines, throwIfAborted } from '../shared/index.js';
+import { isFile, isWithin, parsedLines, throwIfAborted, type ParsedLines } from '../shared/index.js';
 import { parseLegacySession } from './legacy.js';
 import { createCopilotParser } from './parser.js';
 import {
@@ -66,6 +66,7 @@ export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
       }
       // The folder name is the id Copilot resumes by; it is always a safe file name.
       const id = s.id;
+      const events = streamEvents(s.events, signal);
       yield {
         metadata: {
           provider: 'copilot',
@@ -79,7 +80,8 @@ export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
         },
         completeness: 'full',
         sourcePaths,
-        events: streamEvents(s.events, signal),
+        events,
+        sourceTimes: () => events.meta,
       };
     }
     // Legacy sessions record no cwd, so they belong to no project root.
@@ -131,7 +133,7 @@ function candidate(sourcePaths: string[]): BackfillCandidate {
   return { provider: 'copilot', sourcePaths };
 }
 
-function streamEvents(path: string, signal: AbortSignal | undefined): AsyncIterable<Event> {
+function streamEvents(path: string, signal: AbortSignal | undefined): ParsedLines {
   return parsedLines(path, () => createCopilotParser({ source: 'backfill' }), signal);
 }
 

@@ -7,9 +7,10 @@ import type {
   HistoricalLogAdapter,
   LogEventInput,
   LogSourceKind,
+  SourceTimes,
 } from '../../schema/index.js';
 import { readLines } from '../../tail/index.js';
-import { isWithin, parsedLines, throwIfAborted, type ParsedEvent } from '../shared/index.js';
+import { isWithin, parsedLines, throwIfAborted, type ParsedEvent, type ParsedLines } from '../shared/index.js';
 import { createGeminiJsonlParser } from './jsonl-parser.js';
 import {
   geminiDir,
@@ -92,6 +93,7 @@ export class GeminiHistoricalLogAdapter implements HistoricalLogAdapter {
           completeness: 'full',
           sourcePaths,
           events: sessionEvents(opened.events, ownSubagents, signal),
+          sourceTimes: opened.times,
         };
       }
     }
@@ -101,6 +103,8 @@ export class GeminiHistoricalLogAdapter implements HistoricalLogAdapter {
 interface Opened {
   meta: GeminiSessionMeta;
   events: () => AsyncIterable<Event> | Iterable<Event>;
+  /** The session's first and last record times, once `events` has been read. */
+  times: () => SourceTimes;
 }
 
 /** Reads a JSONL session's head until its id, model and workspace are known; events stream later. */
@@ -111,10 +115,11 @@ async function openJsonl(path: string, signal: AbortSignal | undefined): Promise
     const m = head.meta;
     if (m.sessionId && m.model && m.cwd) break;
   }
-  return { meta: { ...head.meta }, events: () => streamJsonl(path, signal) };
+  const stream = streamJsonl(path, signal);
+  return { meta: { ...head.meta }, events: () => stream, times: () => stream.meta };
 }
 
-function streamJsonl(path: string, signal: AbortSignal | undefined, agentId?: string): AsyncIterable<Event> {
+function streamJsonl(path: string, signal: AbortSignal | undefined, agentId?: string): ParsedLines {
   return parsedLines(path, () => createGeminiJsonlParser({ source: 'backfill', agentId }), signal);
 }
 
@@ -138,7 +143,8 @@ async function openJson(chat: ChatSession, signal: AbortSignal | undefined): Pro
   }
   const parser = createGeminiSnapshotParser({ source: 'backfill' });
   const events: ParsedEvent[] = [...parser.pushSnapshot(doc), ...parser.end()];
-  return { meta: { ...parser.meta }, events: () => events };
+  const meta = { ...parser.meta };
+  return { meta, events: () => events, times: () => meta };
 }
 
 async function* sessionEvents(

@@ -2,7 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { SessionLogError } from '../../errors.js';
 import { readLines } from '../../tail/index.js';
-import type { LineParser, ParsedEvent } from './types.js';
+import type { LineParser, ParsedEvent, SessionMeta } from './types.js';
 
 /** True when `path` is `root` or inside it (lexically; `root` may be `/`). */
 export function isWithin(path: string, root: string): boolean {
@@ -27,15 +27,25 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SessionLogError('ERR_ABORTED', 'backfill aborted', { cause: signal.reason });
 }
 
+/** A lazily parsed file; `meta` is what the last iteration's parser learned. */
+export interface ParsedLines extends AsyncIterable<ParsedEvent> {
+  readonly meta: Readonly<SessionMeta>;
+}
+
 /**
  * A session's events from one JSONL file, lazily: nothing is opened until
  * the runner iterates, and each iteration starts a fresh parser, so the
  * iterable can be read again. Lines stream through `readLines` (bounded memory).
  */
-export function parsedLines(path: string, makeParser: () => LineParser, signal?: AbortSignal): AsyncIterable<ParsedEvent> {
+export function parsedLines(path: string, makeParser: () => LineParser, signal?: AbortSignal): ParsedLines {
+  let last: LineParser | null = null;
   return {
+    get meta() {
+      return last?.meta ?? {};
+    },
     async *[Symbol.asyncIterator]() {
       const parser = makeParser();
+      last = parser;
       for await (const { line } of readLines(path, { signal })) yield* parser.push(line);
       yield* parser.end();
     },
