@@ -2,7 +2,7 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SessionLogError, isSessionLogError } from '../errors.js';
 import type { BackfillCandidate, BackfilledSession, HistoricalLogAdapter, SourceFingerprint } from '../schema/index.js';
-import { giveTurnIfDue } from '../turns.js';
+import { giveTurnIfDue } from '../tail/turns.js';
 import { AdapterPass, candidateId, candidateKey } from './adapter-pass.js';
 import { CommitQueue, type PendingCommit } from './commit-queue.js';
 import { fingerprintOf } from './fingerprint.js';

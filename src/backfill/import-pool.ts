@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SessionLogError, type SessionLogErrorCode } from '../errors.js';
-import { portableEventsOf, type PortableEvents } from '../schema/event-batches.js';
+import { portableEventsOf, type PortableEvents } from '../providers/shared/event-batches.js';
 import type { BackfilledSession, LogCompleteness, SessionLogMetadata } from '../schema/index.js';
 import type { StreamedLog, WrittenLog } from './session-log-file.js';
 

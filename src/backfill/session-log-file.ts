@@ -1,7 +1,7 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { SessionLogError } from '../errors.js';
-import { eventBatchesOf, sourceTimesOf } from '../schema/event-batches.js';
-import { giveTurnIfDue } from '../turns.js';
+import { eventBatchesOf, sourceTimesOf } from '../providers/shared/event-batches.js';
+import { giveTurnIfDue } from '../tail/turns.js';
 import {
   normalizeEventInput,
   serializeEvent,

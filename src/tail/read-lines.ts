@@ -1,5 +1,5 @@
 import { SessionLogError } from '../errors.js';
-import { giveTurnIfDue } from '../turns.js';
+import { giveTurnIfDue } from './turns.js';
 import { ChunkLineReader, DEFAULT_CHUNK_SIZE } from './line-chunks.js';
 
 export interface ReadLinesOptions {

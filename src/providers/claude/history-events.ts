@@ -1,4 +1,4 @@
-import { SOURCE_TIMES, batchedEvents, spanOf, type BatchedEvents, type EventBatch, type TimedEvents } from '../../schema/event-batches.js';
+import { SOURCE_TIMES, batchedEvents, spanOf, type BatchedEvents, type EventBatch, type TimedEvents } from '../shared/event-batches.js';
 import type { LogEventInput, LogSourceKind, SourceTimes } from '../../schema/index.js';
 import { ChunkLineReader } from '../../tail/line-chunks.js';
 import { throwIfAborted, type ParsedEvent } from '../shared/index.js';

@@ -5,7 +5,7 @@ import type { BackfilledSession, HistoricalBackfillOptions, HistoricalLogAdapter
 import { acquireBuffer, releaseBuffer } from '../../tail/buffer-pool.js';
 import { throwIfAborted } from '../../tail/read-lines.js';
 import { obj, str } from '../shared/index.js';
-import { SOURCE_TIMES } from '../../schema/event-batches.js';
+import { SOURCE_TIMES } from '../shared/event-batches.js';
 import { sessionEvents, type FileSpec } from './history-events.js';
 import { claudeConfigDir, encodeProjectPath, listProjectSessions, type SessionFiles } from './paths.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_BATCHES, eventBatchesOf } from '../../../src/schema/event-batches.js';
+import { EVENT_BATCHES, eventBatchesOf } from '../../../src/providers/shared/event-batches.js';
 import { ClaudeHistoricalLogAdapter } from '../../../src/providers/index.js';
 import { collect, fixtureHomes } from './helpers.js';
 

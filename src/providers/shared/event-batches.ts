@@ -1,7 +1,5 @@
-import { giveTurnIfDue } from '../turns.js';
-import type { LogSourceKind } from './enums.js';
-import type { LogEventInput } from './kinds.js';
-import type { SourceTimes } from './adapters.js';
+import { giveTurnIfDue } from '../../tail/turns.js';
+import type { LogEventInput, LogSourceKind, SourceTimes } from '../../schema/index.js';
 
 /**
  * An internal fast path between this package's historical adapters and
