@@ -4,6 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { SessionLogError } from '../errors.js';
 import { BackfillStateSchema, type SessionLogMetadata, type SourceFingerprint } from '../schema/index.js';
 import { sameFingerprint } from './fingerprint.js';
+import { prettyJsonBytes } from './pretty-json.js';
 
 /** zag's state version: zag's `run_backfill` does nothing once it reads this. */
 export const BACKFILL_STATE_VERSION = 1;
@@ -165,7 +166,7 @@ export class BackfillStateStore {
     };
     try {
       // No fsync: a state lost to a power cut only makes the next run rebuild logs in place.
-      await writeFileAtomic(this.path, JSON.stringify(data, null, 2), { fsync: false });
+      await writeFileAtomic(this.path, prettyJsonBytes(data), { fsync: false });
     } catch (err) {
       throw new SessionLogError('ERR_IO', `cannot write ${this.path}: ${(err as Error).message}`, { cause: err });
     }

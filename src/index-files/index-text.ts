@@ -51,6 +51,30 @@ export function formatIndex<E extends object>(codec: IndexCodec<E>, entries: rea
   return PREFIX + parts.join(',\n') + SUFFIX;
 }
 
+/**
+ * The bytes of {@link formatIndex}, written piece by piece into one buffer.
+ * The file's text as one string would be megabytes for a large index, and
+ * such strings go straight to V8's old generation: a backfill rewriting the
+ * index every few hundred sessions made the heap grow with the history.
+ */
+export function formatIndexBytes<E extends object>(codec: IndexCodec<E>, entries: readonly E[]): Buffer {
+  if (entries.length === 0) return Buffer.from(EMPTY);
+  const parts = new Array<string>(entries.length);
+  let bytes = PREFIX.length + SUFFIX.length + 2 * (entries.length - 1);
+  for (let i = 0; i < entries.length; i++) {
+    parts[i] = fragmentOf(codec, entries[i]!);
+    bytes += Buffer.byteLength(parts[i]!);
+  }
+  const out = Buffer.allocUnsafe(bytes);
+  let off = out.write(PREFIX, 0);
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) off += out.write(',\n', off);
+    off += out.write(parts[i]!, off);
+  }
+  out.write(SUFFIX, off);
+  return out;
+}
+
 /** Entries by their text, built only when a changed file is read (not on every write). */
 function byText<E extends object>(codec: IndexCodec<E>, entries: readonly E[] | undefined): Map<string, E> | undefined {
   if (!entries || entries.length === 0) return undefined;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { SessionLogError } from '../errors.js';
-import { formatIndex, parseIndex, type IndexCodec, type ParsedIndex } from './index-text.js';
+import { formatIndexBytes, parseIndex, type IndexCodec, type ParsedIndex } from './index-text.js';
 import { withFileLock, type LockOptions } from './lock.js';
 
 /** Options shared by every index read-modify-write. */
@@ -73,7 +73,7 @@ async function writeIndexFile<E extends object>(
   options: IndexFileOptions,
 ): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const text = formatIndex(kind, entries);
+  const text = formatIndexBytes(kind, entries);
   // Sync on purpose: a handful of syscalls under a held lock, cheaper than
   // async round trips through the thread pool (and the lock is held shorter).
   writeFileAtomic.sync(file, text, { fsync: options.fsync ?? false });

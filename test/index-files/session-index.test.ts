@@ -15,6 +15,19 @@ async function session(dir: string, id: string, opts: { end?: boolean; psid?: st
 }
 
 describe('index.json', () => {
+  it('with many entries and non-ASCII text is still exactly the pretty JSON of its entries (written piece by piece)', async () => {
+    const dir = tempDir();
+    for (const id of ['s1', 's2', 's3']) {
+      const w = await SessionLogWriter.create(dir, { provider: 'claude', wrapperSessionId: id, command: 'run', workspacePath: `/w/é-ü-${id}-😀` });
+      await w.addSourcePath(`/src/ñ-${id}.jsonl`);
+      await w.finish(true);
+      await w.close();
+    }
+    const text = fs.readFileSync(path.join(dir, 'index.json'), 'utf8');
+    expect(JSON.parse(text).sessions).toHaveLength(3);
+    expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2));
+  });
+
   it('is 2-space pretty JSON in zag key order, without a final newline', async () => {
     const dir = tempDir();
     const logPath = await session(dir, 's1', { end: true, psid: 'p1', source: '/src/a.jsonl' });
