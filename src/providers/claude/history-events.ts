@@ -107,19 +107,27 @@ export function sessionEvents(
   signal?: AbortSignal,
 ): AsyncIterable<[LogSourceKind, LogEventInput]> & BatchedEvents & TimedEvents {
   const portable = { module: import.meta.url, name: 'sessionEvents', args: [specs] };
-  let lastFiles: FileEvents[] = [];
+  // The files of the iteration in progress; once it ends only their times are kept, not
+  // their parsers (whose state, kept alive with the session, made the heap grow with the history).
+  let current: FileEvents[] = [];
+  let times: SourceTimes = {};
   const events = batchedEvents(() => {
     throwIfAborted(signal);
     const files: FileEvents[] = [];
-    lastFiles = files;
+    current = files;
     try {
       for (const spec of specs) files.push(new FileEvents(spec));
     } catch (err) {
       for (const f of files) f.close();
+      current = [];
       throw err;
     }
     const close = (): void => {
       for (const f of files) f.close();
+      if (current === files) {
+        times = spanOf(files.map((f) => f.times));
+        current = [];
+      }
     };
     if (files.length === 1) {
       const file = files[0]!;
@@ -166,6 +174,6 @@ export function sessionEvents(
     };
   }, portable);
   return Object.assign(events, {
-    [SOURCE_TIMES]: (): SourceTimes => spanOf(lastFiles.map((f) => f.times)),
+    [SOURCE_TIMES]: (): SourceTimes => (current.length > 0 ? spanOf(current.map((f) => f.times)) : times),
   });
 }
