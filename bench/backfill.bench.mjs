@@ -278,7 +278,8 @@ export async function run({ smoke = false, only } = {}) {
     name: `backfill vs the Claude adapter alone, parse only (${label})`,
     value: Math.round(tp.ours), unit: 'events/s',
     baseline: Math.round(tp.adapterOnly), baselineUnit: 'events/s (adapter, nothing written)',
-    ratio: tp.ours / tp.adapterOnly, goal: '>= 0.5x (writing costs at most what parsing does)', met: tp.ours / tp.adapterOnly >= 0.5,
+    // A breakdown, not a goal of the issues: how the import's time splits between parsing and writing.
+    ratio: tp.ours / tp.adapterOnly, goal: null, met: null,
   });
   rows.push({
     name: `backfill second run, nothing changed (${sessions.toLocaleString('en')} sessions)`,
