@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBackfill, type HistoricalLogAdapter } from '../../src/index.js';
 import { JsonlTestAdapter, messages, sessionFile } from './helpers/jsonl-adapter.js';
-import { readIndex, readLog, readState, sessionFiles, tempDir } from './helpers/fs.js';
+import { readIndex, readLog, readState, sessionFiles, threeSessionHistory } from './helpers/fs.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -11,11 +11,7 @@ let src: string;
 let logs: string;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  src = join(dir, 'home', 'alpha');
-  logs = join(dir, 'logs');
-  await mkdir(src, { recursive: true });
-  for (const id of ['s1', 's2', 's3']) await writeFile(join(src, `${id}.jsonl`), sessionFile(id, messages(4, id)));
+  ({ dir, src, logs, cleanup } = await threeSessionHistory(4));
 });
 afterEach(() => cleanup());
 

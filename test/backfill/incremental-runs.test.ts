@@ -1,21 +1,16 @@
-import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBackfill, type BackfilledSession, type HistoricalBackfillOptions, type HistoricalLogAdapter } from '../../src/index.js';
 import { JsonlTestAdapter, messages, sessionFile } from './helpers/jsonl-adapter.js';
-import { readIndex, readLog, readState, sessionFiles, tempDir } from './helpers/fs.js';
+import { readIndex, readLog, readState, sessionFiles, threeSessionHistory } from './helpers/fs.js';
 
-let dir: string;
 let cleanup: () => Promise<void>;
 let src: string;
 let logs: string;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  src = join(dir, 'home', 'alpha');
-  logs = join(dir, 'logs');
-  await mkdir(src, { recursive: true });
-  for (const id of ['s1', 's2', 's3']) await writeFile(join(src, `${id}.jsonl`), sessionFile(id, messages(4, id)));
+  ({ src, logs, cleanup } = await threeSessionHistory(4));
 });
 afterEach(() => cleanup());
 

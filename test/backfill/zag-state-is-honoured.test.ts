@@ -1,22 +1,16 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBackfill } from '../../src/index.js';
-import { JsonlTestAdapter, messages, sessionFile } from './helpers/jsonl-adapter.js';
-import { readLog, readState, sessionFiles, tempDir } from './helpers/fs.js';
+import { JsonlTestAdapter } from './helpers/jsonl-adapter.js';
+import { readLog, readState, sessionFiles, threeSessionHistory } from './helpers/fs.js';
 
-let dir: string;
 let cleanup: () => Promise<void>;
 let src: string;
 let logs: string;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  src = join(dir, 'home', 'alpha');
-  logs = join(dir, 'logs');
-  await mkdir(src, { recursive: true });
-  await mkdir(logs, { recursive: true });
-  for (const id of ['s1', 's2', 's3']) await writeFile(join(src, `${id}.jsonl`), sessionFile(id, messages(2, id)));
+  ({ src, logs, cleanup } = await threeSessionHistory(2, { createLogs: true }));
 });
 afterEach(() => cleanup());
 

@@ -1,6 +1,7 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { messages, sessionFile } from './jsonl-adapter.js';
 
 /** A fresh real directory under the OS temp dir; `cleanup()` removes it. */
 export async function tempDir(prefix = 'asl-backfill-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -66,4 +67,22 @@ export async function sessionFiles(logsDir: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/**
+ * A temp folder with a small history under `home/alpha`: sessions s1, s2 and
+ * s3 of `perSession` messages each, for JsonlTestAdapter; `logs` is where the
+ * runs write (created only when asked).
+ */
+export async function threeSessionHistory(
+  perSession: number,
+  options: { createLogs?: boolean } = {},
+): Promise<{ dir: string; src: string; logs: string; cleanup: () => Promise<void> }> {
+  const { dir, cleanup } = await tempDir();
+  const src = join(dir, 'home', 'alpha');
+  const logs = join(dir, 'logs');
+  await mkdir(src, { recursive: true });
+  if (options.createLogs) await mkdir(logs, { recursive: true });
+  for (const id of ['s1', 's2', 's3']) await writeFile(join(src, `${id}.jsonl`), sessionFile(id, messages(perSession, id)));
+  return { dir, src, logs, cleanup };
 }
