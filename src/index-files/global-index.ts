@@ -58,7 +58,7 @@ async function rebuildGlobal(baseDir: string, options: IndexFileOptions): Promis
   return out.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.session_id.localeCompare(b.session_id));
 }
 
-const GLOBAL_KEYS = ['session_id', 'project', 'log_path', 'provider', 'started_at'];
+const GLOBAL_KEYS = Object.keys(GlobalSessionEntrySchema.shape);
 
 /** A global entry exactly as the schema would return it. */
 export function isExactGlobalEntry(v: unknown): v is GlobalSessionEntry {

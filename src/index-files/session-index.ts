@@ -6,6 +6,7 @@ import {
   type SessionLogIndex,
   type SessionLogIndexEntry,
 } from '../schema/index-files.js';
+import { LogCompletenessSchema } from '../schema/enums.js';
 import { summarizeLog } from './log-summary.js';
 import {
   loadIndexFile,
@@ -85,20 +86,9 @@ async function entriesFromLogs(
   return out.concat(added);
 }
 
-const ENTRY_KEYS = [
-  'wrapper_session_id',
-  'provider',
-  'provider_session_id',
-  'log_path',
-  'completeness',
-  'started_at',
-  'ended_at',
-  'workspace_path',
-  'command',
-  'source_paths',
-  'backfilled',
-];
-const COMPLETENESS = new Set(['full', 'partial', 'metadata_only']);
+// The schema's shape is the wire order; an exact entry has these keys in this order.
+const ENTRY_KEYS = Object.keys(SessionLogIndexEntrySchema.shape);
+const COMPLETENESS: ReadonlySet<string> = new Set(LogCompletenessSchema.options);
 const strOrNull = (v: unknown) => v === null || typeof v === 'string';
 
 /** An entry exactly as the schema would return it: skip the schema (the common case). */
