@@ -1,10 +1,10 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join, relative, isAbsolute } from 'node:path';
+import { join } from 'node:path';
 import type { BackfilledSession, HistoricalBackfillOptions, HistoricalLogAdapter } from '../../schema/index.js';
 import { acquireBuffer, releaseBuffer } from '../../tail/buffer-pool.js';
 import { throwIfAborted } from '../../tail/read-lines.js';
-import { obj, str } from '../shared/index.js';
+import { isWithin, obj, str } from '../shared/index.js';
 import { SOURCE_TIMES } from '../shared/event-batches.js';
 import { sessionEvents, type FileSpec } from './history-events.js';
 import { claudeConfigDir, encodeProjectPath, listProjectSessions, type SessionFiles } from './paths.js';
@@ -88,11 +88,6 @@ function fileSpecs(files: SessionFiles): FileSpec[] {
   const specs: FileSpec[] = files.main ? [{ path: files.main }] : [];
   for (const s of files.subagents) specs.push({ path: s.path, subagentId: s.agentId });
   return specs;
-}
-
-function isWithin(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 /** The session's cwd and the model of its first real assistant message. */
