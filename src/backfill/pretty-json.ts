@@ -1,20 +1,40 @@
 /**
- * `JSON.stringify(value, null, 2)` of a plain object, as bytes, built from one
- * small string per member of its arrays and objects (two levels deep), never
- * the whole text as one string. A state file of thousands of sessions is
- * megabytes of text; a string that size goes straight to V8's old generation,
- * and rewriting the state at every flush of a long import made the heap grow
- * with the history. The output is byte for byte what JSON.stringify writes.
+ * `JSON.stringify(value, null, 2)` of a plain object, as bytes, written into
+ * one buffer member by member as it is formatted: no string of the whole
+ * text, and no list of the parts either. A state file of thousands of
+ * sessions is megabytes; held as strings until written, at every flush of a
+ * long import, it was promoted to V8's old generation and made the heap grow
+ * with the history. Here each small string dies young.
+ *
+ * Unlike JSON.stringify, a Map is written as an object of its entries and a
+ * Set as an array, so the state's own collections need no copy into plain
+ * objects first. Otherwise the output is byte for byte what JSON.stringify writes.
  */
-export function prettyJsonBytes(value: Record<string, unknown>): Buffer {
-  const parts: string[] = [];
-  members(parts, value, '', (v) => container(parts, v, '  '));
-  let bytes = 0;
-  for (const p of parts) bytes += Buffer.byteLength(p);
-  const out = Buffer.allocUnsafe(bytes);
-  let off = 0;
-  for (const p of parts) off += out.write(p, off);
-  return out;
+export function prettyJsonBytes(value: Record<string, unknown> | ReadonlyMap<string, unknown>): Buffer {
+  const out = new ByteSink();
+  members(out, value, '', (v) => container(out, v, '  '));
+  return out.bytes();
+}
+
+/** A growing buffer written with strings. */
+class ByteSink {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  private len = 0;
+
+  push(s: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const need = this.len + 3 * s.length;
+    if (need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, 2 * this.buf.length));
+      this.buf.copy(next, 0, 0, this.len);
+      this.buf = next;
+    }
+    this.len += this.buf.write(s, this.len);
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
 }
 
 /** JSON.stringify(v, null, 2) nested at `indent`: every line after the first indented by it. */
@@ -29,38 +49,44 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return (proto === Object.prototype || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
 }
 
-/** Writes an object's members, one part per member, as JSON.stringify lays them out at `indent`. */
-function members(parts: string[], obj: Record<string, unknown>, indent: string, write: (v: unknown) => void): void {
+function entriesOf(obj: Record<string, unknown> | ReadonlyMap<string, unknown>): Iterable<[string, unknown]> {
+  return obj instanceof Map ? obj.entries() : Object.entries(obj);
+}
+
+/** Writes an object's members as JSON.stringify lays them out at `indent`. */
+function members(
+  out: ByteSink,
+  obj: Record<string, unknown> | ReadonlyMap<string, unknown>,
+  indent: string,
+  write: (v: unknown) => void,
+): void {
   const inner = `${indent}  `;
   let first = true;
-  for (const key of Object.keys(obj)) {
-    const v = obj[key];
+  for (const [key, v] of entriesOf(obj)) {
     // Members JSON.stringify leaves out.
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    parts.push(`${first ? '{\n' : ',\n'}${inner}${JSON.stringify(key)}: `);
+    out.push(`${first ? '{\n' : ',\n'}${inner}${JSON.stringify(key)}: `);
     first = false;
     write(v);
   }
-  parts.push(first ? '{}' : `\n${indent}}`);
+  out.push(first ? '{}' : `\n${indent}}`);
 }
 
-/** A value at `indent` (one level down from the top): arrays and plain objects member by member. */
-function container(parts: string[], v: unknown, indent: string): void {
-  if (Array.isArray(v)) {
-    if (v.length === 0) {
-      parts.push('[]');
-      return;
-    }
+/** A value at `indent` (one level down from the top): arrays, sets, maps and plain objects member by member. */
+function container(out: ByteSink, v: unknown, indent: string): void {
+  if (Array.isArray(v) || v instanceof Set) {
     const inner = `${indent}  `;
-    for (let i = 0; i < v.length; i++) {
-      parts.push(`${i === 0 ? '[\n' : ',\n'}${inner}${nested(v[i], inner) ?? 'null'}`);
+    let first = true;
+    for (const item of v as Iterable<unknown>) {
+      out.push(`${first ? '[\n' : ',\n'}${inner}${nested(item, inner) ?? 'null'}`);
+      first = false;
     }
-    parts.push(`\n${indent}]`);
+    out.push(first ? '[]' : `\n${indent}]`);
     return;
   }
-  if (isPlainObject(v)) {
-    members(parts, v, indent, (m) => parts.push(nested(m, `${indent}  `)!));
+  if (v instanceof Map || isPlainObject(v)) {
+    members(out, v as Record<string, unknown> | ReadonlyMap<string, unknown>, indent, (m) => out.push(nested(m, `${indent}  `)!));
     return;
   }
-  parts.push(nested(v, indent)!);
+  out.push(nested(v, indent)!);
 }

@@ -157,12 +157,13 @@ export class BackfillStateStore {
    */
   async save(force = false): Promise<void> {
     if (!this.dirty && !force) return;
+    // The collections themselves, not copies: prettyJsonBytes writes Sets as arrays and Maps as objects.
     const data = {
       version: BACKFILL_STATE_VERSION,
-      imported_session_keys: [...this.importedKeys],
+      imported_session_keys: this.importedKeys,
       ...this.extra,
-      sources: Object.fromEntries(this.sources),
-      empty_sources: Object.fromEntries(this.emptySources),
+      sources: this.sources,
+      empty_sources: this.emptySources,
     };
     try {
       // No fsync: a state lost to a power cut only makes the next run rebuild logs in place.

@@ -36,4 +36,15 @@ describe('state file text', () => {
     expect(prettyJsonBytes(state).toString('utf8')).toBe(JSON.stringify(state, null, 2));
     expect(prettyJsonBytes({}).toString('utf8')).toBe('{}');
   });
+
+  it('writes Maps as objects and Sets as arrays, as the state passes its own collections', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.dictionary(fc.string(), fc.jsonValue())), fc.array(fc.string()), (sources, keys) => {
+        const plain = { version: 1, imported_session_keys: keys, sources, empty: {} };
+        const live = { version: 1, imported_session_keys: new Set(keys), sources: new Map(Object.entries(sources)), empty: new Map() };
+        expect(prettyJsonBytes(live).toString('utf8')).toBe(JSON.stringify({ ...plain, imported_session_keys: [...new Set(keys)] }, null, 2));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
