@@ -104,6 +104,8 @@ const CWD = Buffer.from('"cwd":"');
 const ASSISTANT = Buffer.from('"type":"assistant"');
 const PRESCAN_LIMIT = 16 * 1024 * 1024;
 const PRESCAN_CHUNK = 64 * 1024;
+/** The first read: most files name their cwd and model within a few KB, and reading 64 KB of each cost more than parsing the head. */
+const PRESCAN_FIRST = 8 * 1024;
 
 /**
  * Finds cwd and model by searching the raw bytes for their keys and decoding
@@ -125,10 +127,12 @@ function scanHead(path: string, found: { cwd?: string; model?: string }, signal?
   try {
     let carry = Buffer.alloc(0);
     let pos = 0;
+    let want = PRESCAN_FIRST;
     while (pos < PRESCAN_LIMIT) {
       throwIfAborted(signal);
-      const bytesRead = readSync(fd, chunk, 0, chunk.length, pos);
-      const eof = bytesRead < chunk.length;
+      const bytesRead = readSync(fd, chunk, 0, want, pos);
+      const eof = bytesRead < want;
+      want = Math.min(2 * want, chunk.length);
       pos += bytesRead;
       const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
       const end = eof ? buf.length : buf.lastIndexOf(10) + 1;
