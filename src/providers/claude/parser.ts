@@ -1,5 +1,6 @@
 import type { LogEventInput, LogSourceKind } from '../../schema/index.js';
 import {
+  IdSet,
   markSubagent,
   obj,
   parseJsonLine,
@@ -59,7 +60,7 @@ export class ClaudeParser implements LineParser {
   readonly #meta: SessionMeta = {};
   readonly #usage = new UsageTracker();
   readonly #unknown: UnknownRecordTypes;
-  readonly #uuids = new Set<string>();
+  readonly #uuids = new IdSet();
   readonly #ctx: MapContext;
   #out: ParsedEvent[] = [];
   #incidents = 0;
@@ -120,8 +121,7 @@ export class ClaudeParser implements LineParser {
     const record: ClaudeRecord = parsed.value;
     const uuid = str(record.uuid);
     if (uuid !== undefined) {
-      if (this.#uuids.has(uuid)) return; // the same conversation line written twice
-      this.#uuids.add(uuid);
+      if (!this.#uuids.add(uuid)) return; // the same conversation line written twice
     }
     this.#noteMeta(record);
     const type = str(record.type);

@@ -1,5 +1,6 @@
 import type { LogEventInput, LogSourceKind } from '../../schema/index.js';
 import {
+  IdSet,
   UnknownRecordTypes,
   arr,
   bool,
@@ -86,7 +87,7 @@ export class CopilotParser implements LineParser {
   readonly #unknown: UnknownRecordTypes;
   readonly #usage = new UsageLedger();
   readonly #meta: SessionMeta = {};
-  readonly #seenIds = new Set<string>();
+  readonly #seenIds = new IdSet();
   /** toolCallId -> tool name, for calls already emitted. */
   readonly #calls = new Map<string, string>();
   readonly #completed = new Set<string>();
@@ -115,8 +116,7 @@ export class CopilotParser implements LineParser {
     if (type === undefined) return [parseWarning(this.#source, 'Copilot record without a "type"', line)];
     const id = str(rec.id);
     if (id !== undefined) {
-      if (this.#seenIds.has(id)) return [];
-      this.#seenIds.add(id);
+      if (!this.#seenIds.add(id)) return [];
     }
     const ts = str(rec.timestamp);
     if (ts !== undefined) {

@@ -3,3 +3,4 @@ export * from './json-line.js';
 export * from './unknown-types.js';
 export * from './subagent.js';
 export * from './files.js';
+export * from './id-set.js';
