@@ -5,6 +5,7 @@ import { SessionLogError, type SessionLogErrorCode } from '../errors.js';
 import { portableEventsOf, type PortableEvents } from '../providers/shared/event-batches.js';
 import type { BackfilledSession, LogCompleteness, SessionLogMetadata } from '../schema/index.js';
 import type { StreamedLog, WrittenLog } from './session-log-file.js';
+import { IMPORT_THREAD_LIMITS } from './thread-limits.js';
 
 /** One session for a worker: how to make its events, and where its log goes. */
 export interface ImportJob extends PortableEvents {
@@ -26,9 +27,14 @@ export type ImportReply =
 
 /** Below this many new or changed sessions, handing sessions to threads costs more than it saves. */
 export const PARALLEL_MIN_SESSIONS = 64;
+/**
+ * Sessions queued per worker before the run's own thread imports the next one
+ * itself: two keep a worker busy while its replies travel, and the run's
+ * thread, idle otherwise, does its share of the parsing.
+ */
+const QUEUE_PER_WORKER = 2;
 /** Idle workers are kept this long for the next run: a fresh thread runs cold (unoptimized) code for a while. */
 const IDLE_MS = 10_000;
-const YOUNG_GENERATION_MB = 8;
 
 const WORKER_URL = new URL('./import-worker.js', import.meta.url);
 
@@ -40,15 +46,29 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Jobs handed to the worker, and (written by the worker) jobs it finished. */
+  submitted: number;
+  finished: Int32Array;
   dead: boolean;
 }
 
 /**
- * Worker threads that parse sessions and write their logs while a run's own
- * thread lists the history and keeps the index and the state. Parsing and
- * serializing take nearly all of an import's CPU time: on two cores, two
- * workers import the 1,000-session bench ~1.4x as fast, for ~25-40 MB more
- * peak memory (each thread has its own heap), hence opt-in (`threads`).
+ * Jobs a worker has not finished yet. Read from memory the worker writes
+ * rather than from its replies: those wait until the run's thread gives its
+ * event loop a turn, and while it imports a session of its own they would
+ * make an idle worker look busy.
+ */
+function unfinished(slot: Slot): number {
+  return slot.submitted - Atomics.load(slot.finished, 0);
+}
+
+/**
+ * Worker threads that parse sessions and write their logs beside a run's own
+ * thread, which lists the history, keeps the index and the state, and imports
+ * a session itself whenever every worker has QUEUE_PER_WORKER queued. Parsing
+ * and serializing take nearly all of an import's CPU time, so on two cores one
+ * worker beside the run's thread uses both; each more worker costs a heap
+ * (~20 MB), hence one by default (`threads`).
  *
  * One pool per process, shared by the runs in progress and kept for IDLE_MS
  * after the last one ends (its threads are unref'd: they never keep the
@@ -64,10 +84,13 @@ class ImportPool {
   constructor(readonly size: number) {}
 
   private spawn(): Slot {
-    // A small young generation: each thread's default one grows to 32 MB under this allocation rate.
-    const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const finished = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(WORKER_URL, {
+      resourceLimits: IMPORT_THREAD_LIMITS,
+      workerData: { finished },
+    });
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), dead: false };
+    const slot: Slot = { worker, pending: new Map(), submitted: 0, finished, dead: false };
     worker.on('message', (reply: ImportReply) => {
       const p = slot.pending.get(reply.id);
       if (!p) return;
@@ -99,12 +122,14 @@ class ImportPool {
     this.idle.unref();
   }
 
-  /** Hands a session to the least busy worker. */
-  submit(job: Omit<ImportJob, 'id'>): StreamedLog {
+  /** Hands a session to the least busy worker; null when every worker has a full queue (the caller imports it). */
+  submit(job: Omit<ImportJob, 'id'>): StreamedLog | null {
     for (let i = this.slots.length - 1; i >= 0; i--) if (this.slots[i]!.dead) this.slots.splice(i, 1);
     while (this.slots.length < this.size) this.slots.push(this.spawn());
     let slot = this.slots[0]!;
-    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    for (const s of this.slots) if (unfinished(s) < unfinished(slot)) slot = s;
+    if (unfinished(slot) >= QUEUE_PER_WORKER) return null;
+    slot.submitted++;
     const id = ++this.nextId;
     const committed = new Promise<WrittenLog>((resolve, reject) => slot.pending.set(id, { resolve, reject }));
     committed.catch(() => undefined); // the commit queue handles it

@@ -5,13 +5,15 @@
  * Only the log file is written here; the index and the state stay with the
  * runner, which records each log once this thread reports it in place.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { SessionLogError } from '../errors.js';
 import type { BackfilledSession } from '../schema/index.js';
 import { streamSessionLog } from './session-log-file.js';
 import type { ImportJob, ImportReply, ImportRequest } from './import-pool.js';
 
 const port = parentPort;
+/** Jobs finished, read by the pool without waiting for the replies (see ImportPool). */
+const finished = (workerData as { finished?: Int32Array } | null)?.finished;
 /** One per run: an abort stops that run's sessions only. */
 const controllers = new Map<number, AbortController>();
 const queue: ImportJob[] = [];
@@ -47,7 +49,11 @@ async function drain(): Promise<void> {
   if (running) return;
   running = true;
   try {
-    for (let job = queue.shift(); job; job = queue.shift()) port!.postMessage(await runJob(job));
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      const reply = await runJob(job);
+      if (finished) Atomics.add(finished, 0, 1);
+      port!.postMessage(reply);
+    }
   } finally {
     running = false;
   }

@@ -6,12 +6,19 @@ export interface RunBackfillOptions {
   /** Stops the run between two events; the run then rejects with `ERR_ABORTED`. */
   signal?: AbortSignal;
   /**
-   * Worker threads that parse sessions and write their logs in a large import
-   * (64 or more sessions to import, from an adapter whose sessions can be read
-   * in another thread: Claude's). Default 0: all the work in the calling
-   * thread. On two cores, 2 imports ~1.4x as fast for ~25-40 MB more memory.
+   * Worker threads that parse sessions and write their logs beside the run's
+   * own thread in a large import (64 or more sessions to import, from an
+   * adapter whose sessions can be read in another thread: Claude's). Default:
+   * 1 where there are two or more cores, else 0. Each thread costs ~20 MB.
    */
   threads?: number;
+  /**
+   * Run the import in a worker thread with a small, bounded heap (default
+   * true). Only possible when every adapter is one of this package's; other
+   * adapters always run in the calling thread. With false, the import's heap
+   * is the caller's, which V8 lets grow to ~4x what is live.
+   */
+  inWorker?: boolean;
 }
 
 export interface BackfillFailure {

@@ -5,12 +5,13 @@
  * but speed: the same logs, index entries, state and failures as one thread,
  * and an abort still leaves the state matching the logs.
  */
-import { cp, mkdir, readFile, readdir } from 'node:fs/promises';
+import { cp, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDist } from '../helpers/dist.js';
 import { readIndex, readState, tempDir } from './helpers/fs.js';
+import { outcome } from './helpers/outcome.js';
 
 type Lib = typeof import('../../src/index.js');
 
@@ -49,30 +50,19 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => cleanup());
 
-/** Everything a run leaves, with the times of the run taken out. */
-async function outcome(logs: string, result: unknown): Promise<unknown> {
-  const sessions = join(logs, 'sessions');
-  const names = (await readdir(sessions)).sort();
-  const texts: Record<string, string> = {};
-  for (const n of names) texts[n] = (await readFile(join(sessions, n), 'utf8')).replace(/"ts":"[^"]*"/g, '"ts":""');
-  const index = (await readIndex(logs))
-    .map((e) => ({ ...e, log_path: e.log_path.slice(logs.length), started_at: '', ended_at: e.ended_at === null ? null : '' }))
-    .sort((a, b) => a.wrapper_session_id.localeCompare(b.wrapper_session_id));
-  const state = await readState(logs);
-  return { result, names, texts, index, keys: [...state.imported_session_keys].sort() };
-}
-
 describe('runBackfill with import threads', () => {
   it('writes exactly what one thread writes, failures included', async () => {
     const runs: unknown[] = [];
-    for (const threads of [0, 2]) {
+    for (const threads of [0, 1, 2]) {
       const logs = join(dir, `logs-${threads}`);
-      const result = await lib.runBackfill(logs, null, [new lib.ClaudeHistoricalLogAdapter({ home })], { threads });
+      // In the calling thread, so that the import threads are the only difference.
+      const result = await lib.runBackfill(logs, null, [new lib.ClaudeHistoricalLogAdapter({ home })], { threads, inWorker: false });
       expect(result.imported).toBe(SESSIONS - 1);
       expect(result.failed.map((f) => f.key)).toEqual([`claude:${broken}`]);
       runs.push(await outcome(logs, result));
     }
     expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]).toEqual(runs[0]);
   });
 
   it('an abort in the middle leaves the state matching the logs, and a resumed run imports the rest', async () => {

@@ -8,10 +8,18 @@ import { isWithin, obj, str } from '../shared/index.js';
 import { SOURCE_TIMES } from '../shared/event-batches.js';
 import { sessionEvents, type FileSpec } from './history-events.js';
 import { claudeConfigDir, encodeProjectPath, listProjectSessions, type SessionFiles } from './paths.js';
+import { ADAPTER_SOURCE, type PortableAdapter } from '../shared/portable-adapter.js';
 
 export interface ClaudeHistoricalOptions {
   /** Replaces the user's home directory (`<home>/.claude`). */
   home?: string;
+}
+
+let makeAt: (dir: string) => ClaudeHistoricalLogAdapter;
+
+/** Internal: the adapter reading the already resolved directory `dir` (its ADAPTER_SOURCE factory). */
+export function claudeHistoricalAt(dir: string): ClaudeHistoricalLogAdapter {
+  return makeAt(dir);
 }
 
 /**
@@ -35,10 +43,23 @@ export interface ClaudeHistoricalOptions {
  */
 export class ClaudeHistoricalLogAdapter implements HistoricalLogAdapter {
   readonly provider = 'claude';
-  readonly #base: string;
+  #base: string;
 
   constructor(options: ClaudeHistoricalOptions = {}) {
     this.#base = claudeConfigDir(options.home);
+  }
+
+  /** How runBackfill makes this adapter again in its worker thread (see portable-adapter.ts). */
+  get [ADAPTER_SOURCE](): PortableAdapter {
+    return { module: import.meta.url, name: 'claudeHistoricalAt', args: [this.#base] };
+  }
+
+  static {
+    makeAt = (dir) => {
+      const adapter = new ClaudeHistoricalLogAdapter();
+      adapter.#base = dir;
+      return adapter;
+    };
   }
 
   async *backfill(root?: string | null, options: HistoricalBackfillOptions = {}): AsyncGenerator<BackfilledSession> {

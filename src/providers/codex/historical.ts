@@ -21,9 +21,17 @@ type Event = [LogSourceKind, LogEventInput];
 
 /** zag's historical adapters write `command: "backfill"`. */
 const COMMAND = 'backfill';
+import { ADAPTER_SOURCE, type PortableAdapter } from '../shared/portable-adapter.js';
 
 /** A wrapper session id must be a safe file name; Codex thread ids (UUIDs) always are. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+let makeAt: (dir: string) => CodexHistoricalLogAdapter;
+
+/** Internal: the adapter reading the already resolved directory `dir` (its ADAPTER_SOURCE factory). */
+export function codexHistoricalAt(dir: string): CodexHistoricalLogAdapter {
+  return makeAt(dir);
+}
 
 /**
  * Imports Codex CLI history. Every rollout under `sessions/YYYY/MM/DD/` and
@@ -36,10 +44,23 @@ const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
  */
 export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
   readonly provider = 'codex';
-  readonly #base: string;
+  #base: string;
 
   constructor(options: CodexAdapterOptions = {}) {
     this.#base = codexHome(options.home);
+  }
+
+  /** How runBackfill makes this adapter again in its worker thread (see portable-adapter.ts). */
+  get [ADAPTER_SOURCE](): PortableAdapter {
+    return { module: import.meta.url, name: 'codexHistoricalAt', args: [this.#base] };
+  }
+
+  static {
+    makeAt = (dir) => {
+      const adapter = new CodexHistoricalLogAdapter();
+      adapter.#base = dir;
+      return adapter;
+    };
   }
 
   async *backfill(root?: string | null, options: HistoricalBackfillOptions = {}): AsyncIterable<BackfilledSession> {

@@ -29,6 +29,14 @@ type Event = [LogSourceKind, LogEventInput];
 
 /** zag's historical Copilot adapter writes `command: "backfill"`. */
 const COMMAND = 'backfill';
+import { ADAPTER_SOURCE, type PortableAdapter } from '../shared/portable-adapter.js';
+
+let makeAt: (dir: string) => CopilotHistoricalLogAdapter;
+
+/** Internal: the adapter reading the already resolved directory `dir` (its ADAPTER_SOURCE factory). */
+export function copilotHistoricalAt(dir: string): CopilotHistoricalLogAdapter {
+  return makeAt(dir);
+}
 
 /**
  * Imports Copilot CLI history: every `session-state/<id>/events.jsonl` is one
@@ -39,10 +47,23 @@ const COMMAND = 'backfill';
  */
 export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
   readonly provider = 'copilot';
-  readonly #base: string;
+  #base: string;
 
   constructor(options: CopilotAdapterOptions = {}) {
     this.#base = copilotHome(options.home);
+  }
+
+  /** How runBackfill makes this adapter again in its worker thread (see portable-adapter.ts). */
+  get [ADAPTER_SOURCE](): PortableAdapter {
+    return { module: import.meta.url, name: 'copilotHistoricalAt', args: [this.#base] };
+  }
+
+  static {
+    makeAt = (dir) => {
+      const adapter = new CopilotHistoricalLogAdapter();
+      adapter.#base = dir;
+      return adapter;
+    };
   }
 
   async *backfill(root?: string | null, options: HistoricalBackfillOptions = {}): AsyncIterable<BackfilledSession> {

@@ -35,6 +35,14 @@ type Event = [LogSourceKind, LogEventInput];
 
 /** zag's historical adapters write `command: "backfill"`. */
 const COMMAND = 'backfill';
+import { ADAPTER_SOURCE, type PortableAdapter } from '../shared/portable-adapter.js';
+
+let makeAt: (dir: string) => GeminiHistoricalLogAdapter;
+
+/** Internal: the adapter reading the already resolved directory `dir` (its ADAPTER_SOURCE factory). */
+export function geminiHistoricalAt(dir: string): GeminiHistoricalLogAdapter {
+  return makeAt(dir);
+}
 
 /**
  * Imports Gemini CLI history from `<home>/.gemini/tmp/<project>/chats/`: every
@@ -50,10 +58,23 @@ const COMMAND = 'backfill';
  */
 export class GeminiHistoricalLogAdapter implements HistoricalLogAdapter {
   readonly provider = 'gemini';
-  readonly #gemini: string;
+  #gemini: string;
 
   constructor(options: GeminiAdapterOptions = {}) {
     this.#gemini = geminiDir(options.home);
+  }
+
+  /** How runBackfill makes this adapter again in its worker thread (see portable-adapter.ts). */
+  get [ADAPTER_SOURCE](): PortableAdapter {
+    return { module: import.meta.url, name: 'geminiHistoricalAt', args: [this.#gemini] };
+  }
+
+  static {
+    makeAt = (dir) => {
+      const adapter = new GeminiHistoricalLogAdapter();
+      adapter.#gemini = dir;
+      return adapter;
+    };
   }
 
   async *backfill(root?: string | null, options: HistoricalBackfillOptions = {}): AsyncGenerator<BackfilledSession> {

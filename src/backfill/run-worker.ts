@@ -1,0 +1,56 @@
+/**
+ * Worker-thread side of run-thread.ts: runs whole imports (runBackfillHere)
+ * with adapters made again from their portable descriptions, and reports
+ * progress, the result or the error back. Runs are independent; an abort
+ * stops only its own.
+ */
+import { parentPort } from 'node:worker_threads';
+import { SessionLogError } from '../errors.js';
+import type { HistoricalLogAdapter } from '../schema/index.js';
+import type { PortableAdapter } from '../providers/shared/portable-adapter.js';
+import { runBackfillHere } from './run-here.js';
+import type { RunReply, RunRequest } from './run-thread.js';
+
+const port = parentPort;
+const controllers = new Map<number, AbortController>();
+
+async function adapterFrom(p: PortableAdapter): Promise<HistoricalLogAdapter> {
+  const mod = (await import(p.module)) as Record<string, unknown>;
+  const make = mod[p.name];
+  if (typeof make !== 'function') throw new SessionLogError('ERR_IO', `${p.module} has no function ${p.name}`);
+  return make(...p.args) as HistoricalLogAdapter;
+}
+
+async function run(msg: Extract<RunRequest, { type: 'run' }>): Promise<RunReply> {
+  const { id } = msg;
+  const controller = new AbortController();
+  controllers.set(id, controller);
+  try {
+    const adapters = await Promise.all(msg.adapters.map(adapterFrom));
+    const result = await runBackfillHere(msg.logsDir, msg.root, adapters, {
+      signal: controller.signal,
+      threads: msg.threads,
+      onProgress: msg.progress ? (progress) => port!.postMessage({ type: 'progress', id, progress } satisfies RunReply) : undefined,
+    });
+    return { type: 'done', id, result };
+  } catch (err) {
+    const errno = (err as { code?: unknown } | null)?.code;
+    return {
+      type: 'failed',
+      id,
+      code: err instanceof SessionLogError ? err.code : null,
+      errno: err instanceof SessionLogError || typeof errno !== 'string' ? undefined : errno,
+      message: err instanceof Error ? err.message : String(err),
+    };
+  } finally {
+    controllers.delete(id);
+  }
+}
+
+port?.on('message', (msg: RunRequest) => {
+  if (msg.type === 'abort') {
+    controllers.get(msg.id)?.abort(new Error('backfill aborted'));
+    return;
+  }
+  void run(msg).then((reply) => port.postMessage(reply));
+});
