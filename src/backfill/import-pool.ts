@@ -2,22 +2,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SessionLogError, type SessionLogErrorCode } from '../errors.js';
-import { portableEventsOf, type PortableEvents } from '../providers/shared/event-batches.js';
-import type { BackfilledSession, LogCompleteness, SessionLogMetadata } from '../schema/index.js';
+import { portableEventsOf } from '../providers/shared/event-batches.js';
+import type { BackfilledSession } from '../schema/index.js';
+import { importJob, type ImportJob } from './import-job.js';
 import type { StreamedLog, WrittenLog } from './session-log-file.js';
 import { IMPORT_THREAD_LIMITS } from './thread-limits.js';
-
-/** One session for a worker: how to make its events, and where its log goes. */
-export interface ImportJob extends PortableEvents {
-  id: number;
-  /** The run it belongs to (aborts are per run). */
-  run: number;
-  metadata: SessionLogMetadata;
-  completeness: LogCompleteness;
-  sourcePaths: string[];
-  logPath: string;
-  tmpPath: string;
-}
 
 export type ImportRequest = { type: 'job'; job: ImportJob } | { type: 'abort'; run: number };
 
@@ -39,12 +28,16 @@ const IDLE_MS = 10_000;
 const WORKER_URL = new URL('./import-worker.js', import.meta.url);
 
 interface Pending {
+  job: ImportJob;
+  signal: AbortSignal | undefined;
   resolve: (w: WrittenLog) => void;
   reject: (e: Error) => void;
 }
 
 interface Slot {
   worker: Worker;
+  /** Started: until then a failure means threads cannot run here at all. */
+  online: boolean;
   pending: Map<number, Pending>;
   /** Jobs handed to the worker, and (written by the worker) jobs it finished. */
   submitted: number;
@@ -85,12 +78,15 @@ class ImportPool {
 
   private spawn(): Slot {
     const finished = new Int32Array(new SharedArrayBuffer(4));
+    // None of the caller's Node options: the thread runs this package's plain JS, and some (--input-type) stop a thread from starting.
     const worker = new Worker(WORKER_URL, {
       resourceLimits: IMPORT_THREAD_LIMITS,
       workerData: { finished },
+      execArgv: [],
     });
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), submitted: 0, finished, dead: false };
+    const slot: Slot = { worker, online: false, pending: new Map(), submitted: 0, finished, dead: false };
+    worker.once('online', () => (slot.online = true));
     worker.on('message', (reply: ImportReply) => {
       const p = slot.pending.get(reply.id);
       if (!p) return;
@@ -100,10 +96,15 @@ class ImportPool {
     });
     const fail = (err: Error): void => {
       slot.dead = true;
-      for (const p of slot.pending.values()) {
-        p.reject(new SessionLogError('ERR_IO', `import thread stopped: ${err.message}`, { cause: err }));
-      }
+      const pending = [...slot.pending.values()];
       slot.pending.clear();
+      if (!slot.online) {
+        // The thread never started (a host that forbids threads, say): its jobs are done here, and no thread is tried again.
+        threadsUnavailable = true;
+        for (const p of pending) importJob(p.job, p.signal).then(p.resolve, p.reject);
+        return;
+      }
+      for (const p of pending) p.reject(new SessionLogError('ERR_IO', `import thread stopped: ${err.message}`, { cause: err }));
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
@@ -122,18 +123,27 @@ class ImportPool {
     this.idle.unref();
   }
 
-  /** Hands a session to the least busy worker; null when every worker has a full queue (the caller imports it). */
-  submit(job: Omit<ImportJob, 'id'>): StreamedLog | null {
+  /**
+   * Hands a session to the least busy worker; null when every worker has a
+   * full queue, or threads cannot start in this process (the caller imports it).
+   */
+  submit(job: Omit<ImportJob, 'id'>, signal: AbortSignal | undefined): StreamedLog | null {
     for (let i = this.slots.length - 1; i >= 0; i--) if (this.slots[i]!.dead) this.slots.splice(i, 1);
-    while (this.slots.length < this.size) this.slots.push(this.spawn());
+    try {
+      while (!threadsUnavailable && this.slots.length < this.size) this.slots.push(this.spawn());
+    } catch {
+      threadsUnavailable = true; // new Worker() threw: e.g. the permission model without --allow-worker
+    }
+    if (threadsUnavailable || this.slots.length === 0) return null;
     let slot = this.slots[0]!;
     for (const s of this.slots) if (unfinished(s) < unfinished(slot)) slot = s;
     if (unfinished(slot) >= QUEUE_PER_WORKER) return null;
     slot.submitted++;
     const id = ++this.nextId;
-    const committed = new Promise<WrittenLog>((resolve, reject) => slot.pending.set(id, { resolve, reject }));
+    const full: ImportJob = { ...job, id };
+    const committed = new Promise<WrittenLog>((resolve, reject) => slot.pending.set(id, { job: full, signal, resolve, reject }));
     committed.catch(() => undefined); // the commit queue handles it
-    slot.worker.postMessage({ type: 'job', job: { ...job, id } } satisfies ImportRequest);
+    slot.worker.postMessage({ type: 'job', job: full } satisfies ImportRequest);
     return { committed };
   }
 
@@ -150,6 +160,8 @@ class ImportPool {
 }
 
 let shared: ImportPool | null = null;
+/** Set once a thread failed to start: this process imports in the run's own thread from then on. */
+let threadsUnavailable = false;
 let runIds = 0;
 
 /**
@@ -191,7 +203,7 @@ export class ImportThreads {
       this.pool = shared;
       this.pool.acquire();
     }
-    return this.pool.submit({
+    const job = {
       run: this.run,
       module: portable.module,
       name: portable.name,
@@ -201,7 +213,8 @@ export class ImportThreads {
       sourcePaths: session.sourcePaths,
       logPath,
       tmpPath,
-    });
+    };
+    return this.pool.submit(job, this.signal);
   }
 
   /** Ends this run's use of the pool. Call once every submitted session has settled. */

@@ -7,9 +7,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SessionLogError } from '../errors.js';
-import type { BackfilledSession } from '../schema/index.js';
-import { streamSessionLog } from './session-log-file.js';
-import type { ImportJob, ImportReply, ImportRequest } from './import-pool.js';
+import { importJob, type ImportJob } from './import-job.js';
+import type { ImportReply, ImportRequest } from './import-pool.js';
 
 const port = parentPort;
 /** Jobs finished, read by the pool without waiting for the replies (see ImportPool). */
@@ -26,19 +25,8 @@ function controllerOf(run: number): AbortController {
 }
 
 async function runJob(job: ImportJob): Promise<ImportReply> {
-  const { signal } = controllerOf(job.run);
   try {
-    const mod = (await import(job.module)) as Record<string, unknown>;
-    const make = mod[job.name];
-    if (typeof make !== 'function') throw new SessionLogError('ERR_IO', `${job.module} has no function ${job.name}`);
-    const session: BackfilledSession = {
-      metadata: job.metadata,
-      completeness: job.completeness,
-      sourcePaths: job.sourcePaths,
-      events: make(...job.args, signal) as BackfilledSession['events'],
-    };
-    const log = await streamSessionLog(session, job.logPath, job.tmpPath, signal);
-    return { id: job.id, ok: true, written: await log.committed };
+    return { id: job.id, ok: true, written: await importJob(job, controllerOf(job.run).signal) };
   } catch (err) {
     const code = err instanceof SessionLogError ? err.code : 'ERR_IO';
     return { id: job.id, ok: false, code, message: err instanceof Error ? err.message : String(err) };

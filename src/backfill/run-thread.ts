@@ -26,16 +26,21 @@ interface PendingRun {
   onProgress: ((p: BackfillProgress) => void) | undefined;
   resolve: (r: BackfillResult) => void;
   reject: (e: Error) => void;
+  /** The same run in the calling thread, for a thread that could not start. */
+  here: () => Promise<BackfillResult>;
 }
 
 /** The import thread of this process: one, shared by concurrent runs (each on its own logs directory or waiting for its lock). */
 class RunnerThread {
-  readonly worker = new Worker(RUNNER_URL, { resourceLimits: IMPORT_THREAD_LIMITS });
+  // None of the caller's Node options: the thread runs this package's plain JS, and some (--input-type) stop a thread from starting.
+  readonly worker = new Worker(RUNNER_URL, { resourceLimits: IMPORT_THREAD_LIMITS, execArgv: [] });
   readonly runs = new Map<number, PendingRun>();
   dead = false;
+  private online = false;
   private idle: NodeJS.Timeout | null = null;
 
   constructor() {
+    this.worker.once('online', () => (this.online = true));
     this.worker.on('message', (reply: RunReply) => {
       const run = this.runs.get(reply.id);
       if (!run) return;
@@ -56,6 +61,12 @@ class RunnerThread {
       if (thread === this) thread = null;
       const runs = [...this.runs.values()];
       this.runs.clear();
+      if (!this.online) {
+        // It never started (a host that forbids threads, say): its runs go on here, and no thread is tried again.
+        threadUnavailable = true;
+        for (const run of runs) run.here().then(run.resolve, run.reject);
+        return;
+      }
       for (const run of runs) {
         run.reject(new SessionLogError('ERR_IO', `the import thread stopped: ${err.message}`, { cause: err }));
       }
@@ -100,6 +111,8 @@ function errorFrom(reply: Extract<RunReply, { type: 'failed' }>): Error {
 }
 
 let thread: RunnerThread | null = null;
+/** Set once the thread failed to start: this process imports in the calling thread from then on. */
+let threadUnavailable = false;
 let runIds = 0;
 
 /**
@@ -114,19 +127,29 @@ export function portableRun(adapters: readonly HistoricalLogAdapter[]): Portable
     if (!p) return null;
     portable.push(p);
   }
-  if (!RUNNER_URL.pathname.endsWith('.js') || !existsSync(fileURLToPath(RUNNER_URL))) return null;
+  if (threadUnavailable || !RUNNER_URL.pathname.endsWith('.js') || !existsSync(fileURLToPath(RUNNER_URL))) return null;
   return portable;
 }
 
-/** runBackfillHere in the import thread; same result, same errors, progress reported here. */
+/**
+ * runBackfillHere in the import thread; same result, same errors, progress
+ * reported here. `here` is the same run in the calling thread, used when no
+ * thread can start in this process.
+ */
 export function runInThread(
   logsDir: string,
   root: string | null,
   adapters: PortableAdapter[],
   options: RunBackfillOptions,
+  here: () => Promise<BackfillResult>,
 ): Promise<BackfillResult> {
   const { signal } = options;
-  if (!thread || thread.dead) thread = new RunnerThread();
+  try {
+    if (!thread || thread.dead) thread = new RunnerThread();
+  } catch {
+    threadUnavailable = true; // new Worker() threw: e.g. the permission model without --allow-worker
+    return here();
+  }
   const runner = thread;
   const id = ++runIds;
   const onAbort = (): void => runner.abort(id);
@@ -138,6 +161,7 @@ export function runInThread(
         resolve,
         // The thread's ERR_ABORTED carries no reason; the caller's signal does.
         reject: (err) => reject(signal?.aborted ? abortError(signal) : err),
+        here,
       },
       { type: 'run', id, logsDir, root, adapters, threads: options.threads, progress: options.onProgress !== undefined },
     );

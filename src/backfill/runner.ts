@@ -14,7 +14,8 @@ import type { BackfillResult, RunBackfillOptions } from './types.js';
  * When every adapter is one of this package's (they can be made again in
  * another thread), the import runs in a worker thread with a small, bounded
  * heap, so the caller's heap does not grow with the history and its event
- * loop stays free (`inWorker: false` keeps it in the calling thread).
+ * loop stays free (`inWorker: false` keeps it in the calling thread, and so
+ * does a host where threads cannot start).
  *
  * @example
  * const result = await runBackfill(logsDir(), null, defaultHistoricalAdapters(), {
@@ -32,7 +33,7 @@ export async function runBackfill(
     throw new SessionLogError('ERR_INVALID_OPTION', `threads must be a whole number >= 0, got ${String(threads)}`);
   }
   if (signal?.aborted) throw abortError(signal);
+  const here = (): Promise<BackfillResult> => runBackfillHere(logsDir, root, adapters, options);
   const portable = options.inWorker === false ? null : portableRun(adapters);
-  if (portable) return runInThread(logsDir, root ?? null, portable, options);
-  return runBackfillHere(logsDir, root, adapters, options);
+  return portable ? runInThread(logsDir, root ?? null, portable, options, here) : here();
 }

@@ -5,9 +5,12 @@
  * built package (dist/, rebuilt when stale). It checks that the thread changes
  * nothing a caller can see: the same logs, index, state and failures as the
  * calling thread, progress reported to the caller, errors with their codes,
- * aborts through the caller's signal; and that other adapters still run.
+ * aborts through the caller's signal, one import per session across
+ * processes; and that other adapters, and hosts without threads, still import.
  */
+import { execFile } from 'node:child_process';
 import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +29,7 @@ const MANY = 1500;
 const idOf = (i: number): string => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
 let lib: Lib;
+let distIndex: string;
 let dir: string;
 let cleanup: () => Promise<void>;
 let home: string;
@@ -33,7 +37,8 @@ let manyHome: string;
 
 beforeAll(async () => {
   const dist = await ensureDist();
-  lib = (await import(pathToFileURL(join(dist, 'index.js')).href)) as Lib;
+  distIndex = pathToFileURL(join(dist, 'index.js')).href;
+  lib = (await import(distIndex)) as Lib;
   ({ dir, cleanup } = await tempDir('asl-backfill-worker-'));
   home = join(dir, 'home');
   await buildFakeHome(home);
@@ -91,6 +96,33 @@ describe('runBackfill in its worker thread', () => {
 
     const resumed = await lib.runBackfill(logs, null, adapters);
     expect(resumed).toEqual({ imported: MANY - onDisk.length, skipped: onDisk.length, failed: [] });
+  });
+
+  it('two processes importing into one logs folder at once import each session once, each in its import thread', async () => {
+    const logs = join(dir, 'two-processes');
+    const script = `
+      const lib = await import(${JSON.stringify(distIndex)});
+      const r = await lib.runBackfill(process.argv[1], null, [new lib.ClaudeHistoricalLogAdapter({ home: process.argv[2] })]);
+      process.stdout.write(JSON.stringify(r));`;
+    const run = () => promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, logs, manyHome]);
+    const results = (await Promise.all([run(), run()])).map((r) => JSON.parse(r.stdout) as { imported: number; skipped: number; failed: unknown[] });
+    expect(results.map((r) => r.imported + r.skipped)).toEqual([MANY, MANY]);
+    expect(results[0]!.imported + results[1]!.imported).toBe(MANY);
+    expect(results.flatMap((r) => r.failed)).toEqual([]);
+    expect((await readdir(join(logs, 'sessions'))).length).toBe(MANY);
+    expect(new Set((await readIndex(logs)).map((e) => e.wrapper_session_id)).size).toBe(MANY);
+  });
+
+  it('where threads cannot start (the permission model without --allow-worker), the import runs in the calling thread', async () => {
+    const logs = join(dir, 'no-threads');
+    const script = `
+      const lib = await import(${JSON.stringify(distIndex)});
+      const r = await lib.runBackfill(process.argv[1], null, [new lib.ClaudeHistoricalLogAdapter({ home: process.argv[2] })]);
+      process.stdout.write(JSON.stringify(r));`;
+    const flags = ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*', '--no-warnings'];
+    const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--input-type=module', '-e', script, logs, manyHome]);
+    expect(JSON.parse(stdout)).toEqual({ imported: MANY, skipped: 0, failed: [] });
+    expect((await readdir(join(logs, 'sessions'))).length).toBe(MANY);
   });
 
   it('errors reach the caller with their codes', async () => {
