@@ -63,9 +63,9 @@ function unfinished(slot: Slot): number {
  * worker beside the run's thread uses both; each more worker costs a heap
  * (~20 MB), hence one by default (`threads`).
  *
- * One pool per process, shared by the runs in progress and kept for IDLE_MS
- * after the last one ends (its threads are unref'd: they never keep the
- * process alive). A worker that dies fails its sessions (the next run retries
+ * One pool per thread, shared by the runs in progress and kept for IDLE_MS
+ * after the last one ends (a worker keeps the process alive only while it
+ * has jobs). A worker that dies fails its sessions (the next run retries
  * them) and is replaced for later sessions.
  */
 class ImportPool {
@@ -91,6 +91,7 @@ class ImportPool {
       const p = slot.pending.get(reply.id);
       if (!p) return;
       slot.pending.delete(reply.id);
+      if (slot.pending.size === 0) worker.unref();
       if (reply.ok) p.resolve(reply.written);
       else p.reject(new SessionLogError(reply.code, reply.message));
     });
@@ -143,6 +144,8 @@ class ImportPool {
     const full: ImportJob = { ...job, id };
     const committed = new Promise<WrittenLog>((resolve, reject) => slot.pending.set(id, { job: full, signal, resolve, reject }));
     committed.catch(() => undefined); // the commit queue handles it
+    // Referenced while it has jobs: the run awaits them, and nothing else need keep the process alive.
+    slot.worker.ref();
     slot.worker.postMessage({ type: 'job', job: full } satisfies ImportRequest);
     return { committed };
   }
