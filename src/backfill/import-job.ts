@@ -1,6 +1,6 @@
-import { SessionLogError } from '../errors.js';
 import type { BackfilledSession, LogCompleteness, SessionLogMetadata } from '../schema/index.js';
 import type { PortableEvents } from '../providers/shared/event-batches.js';
+import { callPortable } from '../providers/shared/portable.js';
 import { streamSessionLog, type WrittenLog } from './session-log-file.js';
 
 /** One session for an import thread: how to make its events, and where its log goes. */
@@ -22,14 +22,11 @@ export interface ImportJob extends PortableEvents {
  * not start.
  */
 export async function importJob(job: ImportJob, signal?: AbortSignal): Promise<WrittenLog> {
-  const mod = (await import(job.module)) as Record<string, unknown>;
-  const make = mod[job.name];
-  if (typeof make !== 'function') throw new SessionLogError('ERR_IO', `${job.module} has no function ${job.name}`);
   const session: BackfilledSession = {
     metadata: job.metadata,
     completeness: job.completeness,
     sourcePaths: job.sourcePaths,
-    events: make(...job.args, signal) as BackfilledSession['events'],
+    events: (await callPortable(job, signal)) as BackfilledSession['events'],
   };
   const log = await streamSessionLog(session, job.logPath, job.tmpPath, signal);
   return log.committed;

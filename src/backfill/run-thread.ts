@@ -3,14 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SessionLogError, type SessionLogErrorCode } from '../errors.js';
 import type { HistoricalLogAdapter } from '../schema/index.js';
-import { portableAdapterOf, type PortableAdapter } from '../providers/shared/portable-adapter.js';
+import { portableAdapterOf, type PortableCall } from '../providers/shared/portable.js';
 import type { BackfillProgress } from './progress.js';
 import { IMPORT_THREAD_LIMITS } from './thread-limits.js';
 import { abortError } from './run-lock.js';
 import type { BackfillResult, RunBackfillOptions } from './types.js';
 
 export type RunRequest =
-  | { type: 'run'; id: number; logsDir: string; root: string | null; adapters: PortableAdapter[]; threads: number | undefined; progress: boolean }
+  | { type: 'run'; id: number; logsDir: string; root: string | null; adapters: PortableCall[]; threads: number | undefined; progress: boolean }
   | { type: 'abort'; id: number };
 
 export type RunReply =
@@ -120,8 +120,8 @@ let runIds = 0;
  * built import thread is there (not when running from the TypeScript
  * sources, e.g. under a test runner); otherwise null.
  */
-export function portableRun(adapters: readonly HistoricalLogAdapter[]): PortableAdapter[] | null {
-  const portable: PortableAdapter[] = [];
+export function portableRun(adapters: readonly HistoricalLogAdapter[]): PortableCall[] | null {
+  const portable: PortableCall[] = [];
   for (const a of adapters) {
     const p = portableAdapterOf(a);
     if (!p) return null;
@@ -139,7 +139,7 @@ export function portableRun(adapters: readonly HistoricalLogAdapter[]): Portable
 export function runInThread(
   logsDir: string,
   root: string | null,
-  adapters: PortableAdapter[],
+  adapters: PortableCall[],
   options: RunBackfillOptions,
   here: () => Promise<BackfillResult>,
 ): Promise<BackfillResult> {

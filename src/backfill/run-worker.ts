@@ -7,26 +7,19 @@
 import { parentPort } from 'node:worker_threads';
 import { SessionLogError } from '../errors.js';
 import type { HistoricalLogAdapter } from '../schema/index.js';
-import type { PortableAdapter } from '../providers/shared/portable-adapter.js';
+import { callPortable } from '../providers/shared/portable.js';
 import { runBackfillHere } from './run-here.js';
 import type { RunReply, RunRequest } from './run-thread.js';
 
 const port = parentPort;
 const controllers = new Map<number, AbortController>();
 
-async function adapterFrom(p: PortableAdapter): Promise<HistoricalLogAdapter> {
-  const mod = (await import(p.module)) as Record<string, unknown>;
-  const make = mod[p.name];
-  if (typeof make !== 'function') throw new SessionLogError('ERR_IO', `${p.module} has no function ${p.name}`);
-  return make(...p.args) as HistoricalLogAdapter;
-}
-
 async function run(msg: Extract<RunRequest, { type: 'run' }>): Promise<RunReply> {
   const { id } = msg;
   const controller = new AbortController();
   controllers.set(id, controller);
   try {
-    const adapters = await Promise.all(msg.adapters.map(adapterFrom));
+    const adapters = (await Promise.all(msg.adapters.map((a) => callPortable(a)))) as HistoricalLogAdapter[];
     const result = await runBackfillHere(msg.logsDir, msg.root, adapters, {
       signal: controller.signal,
       threads: msg.threads,

@@ -98,14 +98,19 @@ describe('runBackfill in its worker thread', () => {
     expect(resumed).toEqual({ imported: MANY - onDisk.length, skipped: onDisk.length, failed: [] });
   });
 
-  it('two processes importing into one logs folder at once import each session once, each in its import thread', async () => {
-    const logs = join(dir, 'two-processes');
+  /** Imports `manyHome` into `logs` in a child process started with `-e` (and `flags`), as a script would. */
+  async function importInChild(logs: string, flags: string[] = []): Promise<Awaited<ReturnType<Lib['runBackfill']>>> {
     const script = `
       const lib = await import(${JSON.stringify(distIndex)});
       const r = await lib.runBackfill(process.argv[1], null, [new lib.ClaudeHistoricalLogAdapter({ home: process.argv[2] })]);
       process.stdout.write(JSON.stringify(r));`;
-    const run = () => promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, logs, manyHome]);
-    const results = (await Promise.all([run(), run()])).map((r) => JSON.parse(r.stdout) as { imported: number; skipped: number; failed: unknown[] });
+    const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--input-type=module', '-e', script, logs, manyHome]);
+    return JSON.parse(stdout) as Awaited<ReturnType<Lib['runBackfill']>>;
+  }
+
+  it('two processes importing into one logs folder at once import each session once, each in its import thread', async () => {
+    const logs = join(dir, 'two-processes');
+    const results = await Promise.all([importInChild(logs), importInChild(logs)]);
     expect(results.map((r) => r.imported + r.skipped)).toEqual([MANY, MANY]);
     expect(results[0]!.imported + results[1]!.imported).toBe(MANY);
     expect(results.flatMap((r) => r.failed)).toEqual([]);
@@ -115,13 +120,8 @@ describe('runBackfill in its worker thread', () => {
 
   it('where threads cannot start (the permission model without --allow-worker), the import runs in the calling thread', async () => {
     const logs = join(dir, 'no-threads');
-    const script = `
-      const lib = await import(${JSON.stringify(distIndex)});
-      const r = await lib.runBackfill(process.argv[1], null, [new lib.ClaudeHistoricalLogAdapter({ home: process.argv[2] })]);
-      process.stdout.write(JSON.stringify(r));`;
     const flags = ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*', '--no-warnings'];
-    const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--input-type=module', '-e', script, logs, manyHome]);
-    expect(JSON.parse(stdout)).toEqual({ imported: MANY, skipped: 0, failed: [] });
+    expect(await importInChild(logs, flags)).toEqual({ imported: MANY, skipped: 0, failed: [] });
     expect((await readdir(join(logs, 'sessions'))).length).toBe(MANY);
   });
 

@@ -8,7 +8,7 @@ import { isWithin, obj, str } from '../shared/index.js';
 import { SOURCE_TIMES } from '../shared/event-batches.js';
 import { sessionEvents, type FileSpec } from './history-events.js';
 import { claudeConfigDir, encodeProjectPath, listProjectSessions, type SessionFiles } from './paths.js';
-import { ADAPTER_SOURCE, type PortableAdapter } from '../shared/portable-adapter.js';
+import { ADAPTER_SOURCE, type PortableCall } from '../shared/portable.js';
 
 export interface ClaudeHistoricalOptions {
   /** Replaces the user's home directory (`<home>/.claude`). */
@@ -49,8 +49,8 @@ export class ClaudeHistoricalLogAdapter implements HistoricalLogAdapter {
     this.#base = claudeConfigDir(options.home);
   }
 
-  /** How runBackfill makes this adapter again in its worker thread (see portable-adapter.ts). */
-  get [ADAPTER_SOURCE](): PortableAdapter {
+  /** How runBackfill makes this adapter again in its worker thread (see shared/portable.ts). */
+  get [ADAPTER_SOURCE](): PortableCall {
     return { module: import.meta.url, name: 'claudeHistoricalAt', args: [this.#base] };
   }
 

@@ -21,7 +21,7 @@ type Event = [LogSourceKind, LogEventInput];
 
 /** zag's historical adapters write `command: "backfill"`. */
 const COMMAND = 'backfill';
-import { ADAPTER_SOURCE, type PortableAdapter } from '../shared/portable-adapter.js';
+import { ADAPTER_SOURCE, type PortableCall } from '../shared/portable.js';
 
 /** A wrapper session id must be a safe file name; Codex thread ids (UUIDs) always are. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -50,8 +50,8 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
     this.#base = codexHome(options.home);
   }
 
-  /** How runBackfill makes this adapter again in its worker thread (see portable-adapter.ts). */
-  get [ADAPTER_SOURCE](): PortableAdapter {
+  /** How runBackfill makes this adapter again in its worker thread (see shared/portable.ts). */
+  get [ADAPTER_SOURCE](): PortableCall {
     return { module: import.meta.url, name: 'codexHistoricalAt', args: [this.#base] };
   }
 

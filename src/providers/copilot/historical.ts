@@ -29,7 +29,7 @@ type Event = [LogSourceKind, LogEventInput];
 
 /** zag's historical Copilot adapter writes `command: "backfill"`. */
 const COMMAND = 'backfill';
-import { ADAPTER_SOURCE, type PortableAdapter } from '../shared/portable-adapter.js';
+import { ADAPTER_SOURCE, type PortableCall } from '../shared/portable.js';
 
 let makeAt: (dir: string) => CopilotHistoricalLogAdapter;
 
@@ -53,8 +53,8 @@ export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
     this.#base = copilotHome(options.home);
   }
 
-  /** How runBackfill makes this adapter again in its worker thread (see portable-adapter.ts). */
-  get [ADAPTER_SOURCE](): PortableAdapter {
+  /** How runBackfill makes this adapter again in its worker thread (see shared/portable.ts). */
+  get [ADAPTER_SOURCE](): PortableCall {
     return { module: import.meta.url, name: 'copilotHistoricalAt', args: [this.#base] };
   }
 

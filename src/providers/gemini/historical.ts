@@ -35,7 +35,7 @@ type Event = [LogSourceKind, LogEventInput];
 
 /** zag's historical adapters write `command: "backfill"`. */
 const COMMAND = 'backfill';
-import { ADAPTER_SOURCE, type PortableAdapter } from '../shared/portable-adapter.js';
+import { ADAPTER_SOURCE, type PortableCall } from '../shared/portable.js';
 
 let makeAt: (dir: string) => GeminiHistoricalLogAdapter;
 
@@ -64,8 +64,8 @@ export class GeminiHistoricalLogAdapter implements HistoricalLogAdapter {
     this.#gemini = geminiDir(options.home);
   }
 
-  /** How runBackfill makes this adapter again in its worker thread (see portable-adapter.ts). */
-  get [ADAPTER_SOURCE](): PortableAdapter {
+  /** How runBackfill makes this adapter again in its worker thread (see shared/portable.ts). */
+  get [ADAPTER_SOURCE](): PortableCall {
     return { module: import.meta.url, name: 'geminiHistoricalAt', args: [this.#gemini] };
   }
 

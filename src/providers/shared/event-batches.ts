@@ -1,5 +1,6 @@
 import { giveTurnIfDue } from '../../tail/turns.js';
 import type { LogEventInput, LogSourceKind, SourceTimes } from '../../schema/index.js';
+import { asPortableCall, type PortableCall } from './portable.js';
 
 /**
  * An internal fast path between this package's historical adapters and
@@ -28,16 +29,11 @@ export interface BatchedEvents {
  */
 export const EVENT_SOURCE: unique symbol = Symbol('agent-session-log.eventSource');
 
-export interface PortableEvents {
-  module: string;
-  name: string;
-  args: readonly unknown[];
-}
+export type PortableEvents = PortableCall;
 
 /** The portable description of `events`, when it offers one. */
 export function portableEventsOf(events: object): PortableEvents | undefined {
-  const p = (events as { [EVENT_SOURCE]?: PortableEvents })[EVENT_SOURCE];
-  return p && typeof p.module === 'string' && typeof p.name === 'string' && Array.isArray(p.args) ? p : undefined;
+  return asPortableCall((events as { [EVENT_SOURCE]?: unknown })[EVENT_SOURCE]);
 }
 
 /** The batch iteration of `events`, when it offers one. */
