@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { SessionLogError, type SessionLogErrorCode } from '../errors.js';
 import { portableEventsOf } from '../providers/shared/event-batches.js';
 import type { BackfilledSession } from '../schema/index.js';
 import { importJob, type ImportJob } from './import-job.js';
 import type { StreamedLog, WrittenLog } from './session-log-file.js';
-import { IMPORT_THREAD_LIMITS } from './thread-limits.js';
+import { canStartImportThread, importThreadsUnavailable, startImportThread } from './import-thread.js';
 
 export type ImportRequest = { type: 'job'; job: ImportJob } | { type: 'abort'; run: number };
 
@@ -76,14 +74,11 @@ class ImportPool {
 
   constructor(readonly size: number) {}
 
-  private spawn(): Slot {
+  /** A new worker's slot, or null when threads cannot start in this process. */
+  private spawn(): Slot | null {
     const finished = new Int32Array(new SharedArrayBuffer(4));
-    // None of the caller's Node options: the thread runs this package's plain JS, and some (--input-type) stop a thread from starting.
-    const worker = new Worker(WORKER_URL, {
-      resourceLimits: IMPORT_THREAD_LIMITS,
-      workerData: { finished },
-      execArgv: [],
-    });
+    const worker = startImportThread(WORKER_URL, { finished });
+    if (!worker) return null;
     worker.unref();
     const slot: Slot = { worker, online: false, pending: new Map(), submitted: 0, finished, dead: false };
     worker.once('online', () => (slot.online = true));
@@ -101,7 +96,7 @@ class ImportPool {
       slot.pending.clear();
       if (!slot.online) {
         // The thread never started (a host that forbids threads, say): its jobs are done here, and no thread is tried again.
-        threadsUnavailable = true;
+        importThreadsUnavailable();
         for (const p of pending) importJob(p.job, p.signal).then(p.resolve, p.reject);
         return;
       }
@@ -130,12 +125,12 @@ class ImportPool {
    */
   submit(job: Omit<ImportJob, 'id'>, signal: AbortSignal | undefined): StreamedLog | null {
     for (let i = this.slots.length - 1; i >= 0; i--) if (this.slots[i]!.dead) this.slots.splice(i, 1);
-    try {
-      while (!threadsUnavailable && this.slots.length < this.size) this.slots.push(this.spawn());
-    } catch {
-      threadsUnavailable = true; // new Worker() threw: e.g. the permission model without --allow-worker
+    while (this.slots.length < this.size && canStartImportThread(WORKER_URL)) {
+      const slot = this.spawn();
+      if (!slot) break;
+      this.slots.push(slot);
     }
-    if (threadsUnavailable || this.slots.length === 0) return null;
+    if (!canStartImportThread(WORKER_URL) || this.slots.length === 0) return null;
     let slot = this.slots[0]!;
     for (const s of this.slots) if (unfinished(s) < unfinished(slot)) slot = s;
     if (unfinished(slot) >= QUEUE_PER_WORKER) return null;
@@ -163,8 +158,6 @@ class ImportPool {
 }
 
 let shared: ImportPool | null = null;
-/** Set once a thread failed to start: this process imports in the run's own thread from then on. */
-let threadsUnavailable = false;
 let runIds = 0;
 
 /**
@@ -188,12 +181,7 @@ export class ImportThreads {
 
   /** Called after the scan with the number of sessions to import. */
   plan(changedSessions: number): void {
-    // A worker needs the built `.js` files (not so when running from the TypeScript sources, e.g. under a test runner).
-    this.wanted =
-      this.count > 0 &&
-      changedSessions >= PARALLEL_MIN_SESSIONS &&
-      WORKER_URL.pathname.endsWith('.js') &&
-      existsSync(fileURLToPath(WORKER_URL));
+    this.wanted = this.count > 0 && changedSessions >= PARALLEL_MIN_SESSIONS && canStartImportThread(WORKER_URL);
   }
 
   /** Starts writing `session`'s log in a thread; null when it is to be done in the caller's thread. */

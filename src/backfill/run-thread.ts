@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { SessionLogError, type SessionLogErrorCode } from '../errors.js';
 import type { HistoricalLogAdapter } from '../schema/index.js';
 import { portableAdapterOf, type PortableCall } from '../providers/shared/portable.js';
 import type { BackfillProgress } from './progress.js';
-import { IMPORT_THREAD_LIMITS } from './thread-limits.js';
+import { canStartImportThread, importThreadsUnavailable, startImportThread } from './import-thread.js';
 import { abortError } from './run-lock.js';
 import type { BackfillResult, RunBackfillOptions } from './types.js';
 
@@ -32,14 +30,12 @@ interface PendingRun {
 
 /** The import thread of this process: one, shared by concurrent runs (each on its own logs directory or waiting for its lock). */
 class RunnerThread {
-  // None of the caller's Node options: the thread runs this package's plain JS, and some (--input-type) stop a thread from starting.
-  readonly worker = new Worker(RUNNER_URL, { resourceLimits: IMPORT_THREAD_LIMITS, execArgv: [] });
   readonly runs = new Map<number, PendingRun>();
   dead = false;
   private online = false;
   private idle: NodeJS.Timeout | null = null;
 
-  constructor() {
+  constructor(readonly worker: Worker) {
     this.worker.once('online', () => (this.online = true));
     this.worker.on('message', (reply: RunReply) => {
       const run = this.runs.get(reply.id);
@@ -63,7 +59,7 @@ class RunnerThread {
       this.runs.clear();
       if (!this.online) {
         // It never started (a host that forbids threads, say): its runs go on here, and no thread is tried again.
-        threadUnavailable = true;
+        importThreadsUnavailable();
         for (const run of runs) run.here().then(run.resolve, run.reject);
         return;
       }
@@ -111,15 +107,9 @@ function errorFrom(reply: Extract<RunReply, { type: 'failed' }>): Error {
 }
 
 let thread: RunnerThread | null = null;
-/** Set once the thread failed to start: this process imports in the calling thread from then on. */
-let threadUnavailable = false;
 let runIds = 0;
 
-/**
- * The portable descriptions of `adapters` when every one has one and the
- * built import thread is there (not when running from the TypeScript
- * sources, e.g. under a test runner); otherwise null.
- */
+/** The portable descriptions of `adapters` when every one has one and an import thread can start; otherwise null. */
 export function portableRun(adapters: readonly HistoricalLogAdapter[]): PortableCall[] | null {
   const portable: PortableCall[] = [];
   for (const a of adapters) {
@@ -127,8 +117,7 @@ export function portableRun(adapters: readonly HistoricalLogAdapter[]): Portable
     if (!p) return null;
     portable.push(p);
   }
-  if (threadUnavailable || !RUNNER_URL.pathname.endsWith('.js') || !existsSync(fileURLToPath(RUNNER_URL))) return null;
-  return portable;
+  return canStartImportThread(RUNNER_URL) ? portable : null;
 }
 
 /**
@@ -144,11 +133,10 @@ export function runInThread(
   here: () => Promise<BackfillResult>,
 ): Promise<BackfillResult> {
   const { signal } = options;
-  try {
-    if (!thread || thread.dead) thread = new RunnerThread();
-  } catch {
-    threadUnavailable = true; // new Worker() threw: e.g. the permission model without --allow-worker
-    return here();
+  if (!thread || thread.dead) {
+    const worker = startImportThread(RUNNER_URL);
+    if (!worker) return here();
+    thread = new RunnerThread(worker);
   }
   const runner = thread;
   const id = ++runIds;
