@@ -69,7 +69,7 @@ function zagSaveIndex(path, index) {
   fs.renameSync(tmp, path);
 }
 
-async function zagStyleBackfill(lib, logsDir, adapter) {
+export async function zagStyleBackfill(lib, logsDir, adapter) {
   const statePath = join(logsDir, 'backfill_state.json');
   const indexPath = join(logsDir, 'index.json');
   fs.mkdirSync(join(logsDir, 'sessions'), { recursive: true });
