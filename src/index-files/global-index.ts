@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  GLOBAL_ENTRY_KEYS,
   GlobalSessionEntrySchema,
   GlobalSessionIndexSchema,
   type GlobalSessionEntry,
@@ -58,7 +59,7 @@ async function rebuildGlobal(baseDir: string, options: IndexFileOptions): Promis
   return out.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.session_id.localeCompare(b.session_id));
 }
 
-const GLOBAL_KEYS = Object.keys(GlobalSessionEntrySchema.shape);
+const GLOBAL_KEYS: readonly string[] = GLOBAL_ENTRY_KEYS;
 
 /** A global entry exactly as the schema would return it. */
 export function isExactGlobalEntry(v: unknown): v is GlobalSessionEntry {

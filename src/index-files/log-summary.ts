@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SessionLogIndexEntry } from '../schema/index-files.js';
-import { LogCompletenessSchema } from '../schema/enums.js';
+import { isLogCompleteness } from '../schema/enums.js';
 import { linesFromEnd, readFirstLine } from '../writer/tail.js';
 
 /** How many lines from the end are searched for `session_ended`; events may follow it (e.g. session_result). */
@@ -56,13 +56,12 @@ export function summarizeLog(logPath: string): SessionLogIndexEntry | null {
     if (!head) return null;
     const tail = last ?? head;
     const started = head.type === 'session_started' ? head : null;
-    const completeness = LogCompletenessSchema.safeParse(tail.completeness);
     return {
       wrapper_session_id: path.basename(logPath, '.jsonl'),
       provider: str(head.provider) ?? 'unknown',
       provider_session_id: providerSessionId ?? str(head.provider_session_id),
       log_path: logPath,
-      completeness: completeness.success ? completeness.data : 'partial',
+      completeness: isLogCompleteness(tail.completeness) ? tail.completeness : 'partial',
       started_at: str(head.ts) ?? new Date(fs.fstatSync(fd).mtimeMs).toISOString(),
       ended_at: ended ? str(ended.ts) : null,
       workspace_path: started ? str(started.cwd) : null,

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  INDEX_ENTRY_KEYS,
   SessionLogIndexEntrySchema,
   SessionLogIndexSchema,
   type SessionLogIndex,
   type SessionLogIndexEntry,
 } from '../schema/index-files.js';
-import { LogCompletenessSchema } from '../schema/enums.js';
+import { LOG_COMPLETENESS_VALUES } from '../schema/enums.js';
 import { summarizeLog } from './log-summary.js';
 import {
   loadIndexFile,
@@ -87,8 +88,8 @@ async function entriesFromLogs(
 }
 
 // The schema's shape is the wire order; an exact entry has these keys in this order.
-const ENTRY_KEYS = Object.keys(SessionLogIndexEntrySchema.shape);
-const COMPLETENESS: ReadonlySet<string> = new Set(LogCompletenessSchema.options);
+const ENTRY_KEYS: readonly string[] = INDEX_ENTRY_KEYS;
+const COMPLETENESS: ReadonlySet<string> = new Set(LOG_COMPLETENESS_VALUES);
 const strOrNull = (v: unknown) => v === null || typeof v === 'string';
 
 /** An entry exactly as the schema would return it: skip the schema (the common case). */

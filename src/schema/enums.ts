@@ -1,19 +1,14 @@
-import { z } from 'zod';
+import { lazy, zod } from './lazy.js';
 
-export const LogSourceKindSchema = z.enum([
-  'wrapper',
-  'provider_file',
-  'provider_log',
-  'stdout',
-  'stderr',
-  'backfill',
-]);
-export type LogSourceKind = z.infer<typeof LogSourceKindSchema>;
+export const LOG_SOURCE_KINDS = ['wrapper', 'provider_file', 'provider_log', 'stdout', 'stderr', 'backfill'] as const;
+export type LogSourceKind = (typeof LOG_SOURCE_KINDS)[number];
+export const LogSourceKindSchema = lazy(() => zod().enum(LOG_SOURCE_KINDS));
 
-export const LogCompletenessSchema = z.enum(['full', 'partial', 'metadata_only']);
-export type LogCompleteness = z.infer<typeof LogCompletenessSchema>;
+export const LOG_COMPLETENESS_VALUES = ['full', 'partial', 'metadata_only'] as const;
+export type LogCompleteness = (typeof LOG_COMPLETENESS_VALUES)[number];
+export const LogCompletenessSchema = lazy(() => zod().enum(LOG_COMPLETENESS_VALUES));
 
-export const ToolKindSchema = z.enum([
+export const TOOL_KINDS = [
   'shell',
   'file_read',
   'file_write',
@@ -23,8 +18,17 @@ export const ToolKindSchema = z.enum([
   'web',
   'notebook',
   'other',
-]);
-export type ToolKind = z.infer<typeof ToolKindSchema>;
+] as const;
+export type ToolKind = (typeof TOOL_KINDS)[number];
+export const ToolKindSchema = lazy(() => zod().enum(TOOL_KINDS));
+
+const SOURCE_KIND_SET: ReadonlySet<unknown> = new Set(LOG_SOURCE_KINDS);
+const COMPLETENESS_SET: ReadonlySet<unknown> = new Set(LOG_COMPLETENESS_VALUES);
+const TOOL_KIND_SET: ReadonlySet<unknown> = new Set(TOOL_KINDS);
+
+export const isLogSourceKind = (v: unknown): v is LogSourceKind => SOURCE_KIND_SET.has(v);
+export const isLogCompleteness = (v: unknown): v is LogCompleteness => COMPLETENESS_SET.has(v);
+export const isToolKind = (v: unknown): v is ToolKind => TOOL_KIND_SET.has(v);
 
 const COMPLETENESS_RANK: Record<LogCompleteness, number> = {
   full: 3,

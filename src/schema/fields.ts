@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { zod } from './lazy.js';
 
 /**
  * How a field is written, mirroring serde in zag:
@@ -14,6 +15,7 @@ export type FieldMode = 'req' | 'null' | 'omit' | 'def' | 'skip';
 export type FieldFormat = 'plain' | 'f64';
 
 export interface FieldSpec<Z extends z.ZodType = z.ZodType> {
+  /** The field's zod schema, built on first read (see lazy.ts for why zod is loaded late). */
   readonly zod: Z;
   readonly mode: FieldMode;
   readonly format: FieldFormat;
@@ -27,55 +29,68 @@ export interface FieldSpec<Z extends z.ZodType = z.ZodType> {
   readonly default?: unknown;
 }
 
-const TESTS = new WeakMap<z.ZodType, (value: unknown) => boolean>();
-
-/** Registers `test` as the cheap equivalent of `zod` (accepts exactly what `zod` accepts, unchanged). */
-export function checked<Z extends z.ZodType>(zod: Z, test: (value: unknown) => boolean): Z {
-  TESTS.set(zod, test);
-  return zod;
+/** A field's base type: how to build its zod schema, and the cheap test that accepts exactly the same values. */
+export interface FieldBase<Z extends z.ZodType> {
+  readonly build: () => Z;
+  readonly test: ((value: unknown) => boolean) | null;
 }
 
-const testOf = (zod: z.ZodType) => TESTS.get(zod) ?? null;
+/** `build`'s schema, with `test` as its cheap equivalent (accepts exactly what it accepts, unchanged). */
+export const checked = <Z extends z.ZodType>(build: () => Z, test: (value: unknown) => boolean): FieldBase<Z> => ({
+  build,
+  test,
+});
 
-export const req = <Z extends z.ZodType>(zod: Z): FieldSpec<Z> => ({ zod, mode: 'req', format: 'plain', test: testOf(zod) });
+function spec<M extends FieldMode, Z extends z.ZodType>(
+  mode: M,
+  build: () => Z,
+  test: FieldBase<z.ZodType>['test'],
+  extra: { default?: unknown } = {},
+): { readonly zod: Z; readonly mode: M; readonly format: 'plain'; readonly test: FieldSpec['test']; readonly default?: unknown } {
+  let built: Z | undefined;
+  return {
+    mode,
+    format: 'plain',
+    test,
+    ...extra,
+    get zod(): Z {
+      return (built ??= build());
+    },
+  };
+}
+
+export const req = <Z extends z.ZodType>(base: FieldBase<Z>) => spec('req', base.build, base.test);
 
 /** Optional on input; read back as `null` whether the line had `null` or no key. */
-export const nul = <Z extends z.ZodType>(zod: Z) =>
-  ({
-    zod: zod.nullish().transform((v) => (v === undefined ? null : v)),
-    mode: 'null',
-    format: 'plain',
-    test: testOf(zod),
-  }) as const satisfies FieldSpec;
+export const nul = <Z extends z.ZodType>(base: FieldBase<Z>) =>
+  spec('null', () => base.build().nullish().transform((v) => (v === undefined ? null : v)), base.test);
 
-export const omit = <Z extends z.ZodType>(zod: Z) =>
-  ({
-    // Readers accept an explicit null too (a writer that does not skip).
-    zod: zod.nullish().transform((v) => (v === null ? undefined : v)),
-    mode: 'omit',
-    format: 'plain',
-    test: testOf(zod),
-  }) as const satisfies FieldSpec;
+export const omit = <Z extends z.ZodType>(base: FieldBase<Z>) =>
+  // Readers accept an explicit null too (a writer that does not skip).
+  spec('omit', () => base.build().nullish().transform((v) => (v === null ? undefined : v)), base.test);
 
-export const def = <Z extends z.ZodType>(zod: Z, value: z.output<Z>) =>
-  ({
-    zod: zod.nullish().transform((v) => (v === undefined || v === null ? value : v)),
-    mode: 'def',
-    format: 'plain',
-    test: testOf(zod),
-    default: value,
-  }) as const satisfies FieldSpec;
+export const def = <Z extends z.ZodType>(base: FieldBase<Z>, value: z.output<Z>) =>
+  spec(
+    'def',
+    () => base.build().nullish().transform((v) => (v === undefined || v === null ? value : v)),
+    base.test,
+    { default: value },
+  );
 
-export const skip = <Z extends z.ZodType>(zod: Z) =>
-  ({ zod: zod.optional(), mode: 'skip', format: 'plain', test: testOf(zod) }) as const satisfies FieldSpec;
+export const skip = <Z extends z.ZodType>(base: FieldBase<Z>) => spec('skip', () => base.build().optional(), base.test);
 
-export const asF64 = <S extends FieldSpec>(spec: S): S => ({ ...spec, format: 'f64' });
+/** The same spec written as an f64; keeps the spec's schema unbuilt. */
+export const asF64 = <S extends FieldSpec>(s: S): S =>
+  Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(s), format: { value: 'f64', enumerable: true } }) as S;
 
 /** Any JSON value (serde_json::Value). */
-export const json = () => checked(z.unknown(), () => true);
+export const json = () => checked(() => zod().unknown(), () => true);
 /** u64 / u32 in zag. zod's `int()` means a safe integer; -0 is left to zod. */
 export const uint = () =>
-  checked(z.number().int().nonnegative(), (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && !Object.is(v, -0));
+  checked(
+    () => zod().number().int().nonnegative(),
+    (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && !Object.is(v, -0),
+  );
 
 export type FieldTable = Record<string, FieldSpec>;
 
@@ -83,6 +98,6 @@ export type ShapeOf<T extends FieldTable> = { [K in keyof T]: T[K]['zod'] };
 
 export function shapeOf<T extends FieldTable>(table: T): ShapeOf<T> {
   const shape: Record<string, z.ZodType> = {};
-  for (const [key, spec] of Object.entries(table)) shape[key] = spec.zod;
+  for (const [key, s] of Object.entries(table)) shape[key] = s.zod;
   return shape as ShapeOf<T>;
 }

@@ -1,12 +1,12 @@
-import { z } from 'zod';
-import { ToolKindSchema } from './enums.js';
+import type { z } from 'zod';
+import { TOOL_KINDS, isToolKind } from './enums.js';
 import { asF64, checked, def, json, nul, omit, req, shapeOf, skip, uint, type FieldTable } from './fields.js';
+import { lazy, zod } from './lazy.js';
 
-const TOOL_KINDS: ReadonlySet<unknown> = new Set(ToolKindSchema.options);
-const str = () => checked(z.string(), (v) => typeof v === 'string');
-const bool = () => checked(z.boolean(), (v) => typeof v === 'boolean');
-const finite = () => checked(z.number(), (v) => typeof v === 'number' && Number.isFinite(v));
-const toolKind = () => checked(ToolKindSchema, (v) => TOOL_KINDS.has(v));
+const str = () => checked(() => zod().string(), (v) => typeof v === 'string');
+const bool = () => checked(() => zod().boolean(), (v) => typeof v === 'boolean');
+const finite = () => checked(() => zod().number(), (v) => typeof v === 'number' && Number.isFinite(v));
+const toolKind = () => checked(() => zod().enum(TOOL_KINDS), isToolKind);
 
 /**
  * The 19 event kinds, each an ordered field table. Key order here is the
@@ -80,53 +80,70 @@ export function isKnownEventType(type: string): type is LogEventType {
 }
 
 function kindSchema<T extends LogEventType>(type: T) {
-  return z.object({ type: z.literal(type), ...shapeOf(KIND_FIELDS[type]) });
+  return zod().object({ type: zod().literal(type), ...shapeOf(KIND_FIELDS[type]) });
 }
 
-export const KIND_SCHEMAS = {
-  session_started: kindSchema('session_started'),
-  user_message: kindSchema('user_message'),
-  assistant_message: kindSchema('assistant_message'),
-  reasoning: kindSchema('reasoning'),
-  tool_call: kindSchema('tool_call'),
-  tool_result: kindSchema('tool_result'),
-  permission: kindSchema('permission'),
-  provider_status: kindSchema('provider_status'),
-  stderr: kindSchema('stderr'),
-  parse_warning: kindSchema('parse_warning'),
-  session_cleared: kindSchema('session_cleared'),
-  session_ended: kindSchema('session_ended'),
-  session_result: kindSchema('session_result'),
-  heartbeat: kindSchema('heartbeat'),
-  usage: kindSchema('usage'),
-  user_event: kindSchema('user_event'),
-  usage_limit_hit: kindSchema('usage_limit_hit'),
-  usage_limit_resumed: kindSchema('usage_limit_resumed'),
-  usage_limit_resume_failed: kindSchema('usage_limit_resume_failed'),
-} as const;
+function buildKindSchemas() {
+  return {
+    session_started: kindSchema('session_started'),
+    user_message: kindSchema('user_message'),
+    assistant_message: kindSchema('assistant_message'),
+    reasoning: kindSchema('reasoning'),
+    tool_call: kindSchema('tool_call'),
+    tool_result: kindSchema('tool_result'),
+    permission: kindSchema('permission'),
+    provider_status: kindSchema('provider_status'),
+    stderr: kindSchema('stderr'),
+    parse_warning: kindSchema('parse_warning'),
+    session_cleared: kindSchema('session_cleared'),
+    session_ended: kindSchema('session_ended'),
+    session_result: kindSchema('session_result'),
+    heartbeat: kindSchema('heartbeat'),
+    usage: kindSchema('usage'),
+    user_event: kindSchema('user_event'),
+    usage_limit_hit: kindSchema('usage_limit_hit'),
+    usage_limit_resumed: kindSchema('usage_limit_resumed'),
+    usage_limit_resume_failed: kindSchema('usage_limit_resume_failed'),
+  } as const;
+}
 
-/** Discriminated union (on `type`) of the 19 event kinds, as read back. */
-export const LogEventKindSchema = z.discriminatedUnion('type', [
-  KIND_SCHEMAS.session_started,
-  KIND_SCHEMAS.user_message,
-  KIND_SCHEMAS.assistant_message,
-  KIND_SCHEMAS.reasoning,
-  KIND_SCHEMAS.tool_call,
-  KIND_SCHEMAS.tool_result,
-  KIND_SCHEMAS.permission,
-  KIND_SCHEMAS.provider_status,
-  KIND_SCHEMAS.stderr,
-  KIND_SCHEMAS.parse_warning,
-  KIND_SCHEMAS.session_cleared,
-  KIND_SCHEMAS.session_ended,
-  KIND_SCHEMAS.session_result,
-  KIND_SCHEMAS.heartbeat,
-  KIND_SCHEMAS.usage,
-  KIND_SCHEMAS.user_event,
-  KIND_SCHEMAS.usage_limit_hit,
-  KIND_SCHEMAS.usage_limit_resumed,
-  KIND_SCHEMAS.usage_limit_resume_failed,
-]);
+let kindSchemas: ReturnType<typeof buildKindSchemas> | undefined;
+/** The kinds' zod schemas, built (and zod loaded) on first use. */
+export const kindSchemasNow = (): ReturnType<typeof buildKindSchemas> => (kindSchemas ??= buildKindSchemas());
+
+/** The zod schema of each kind, by `type` (built on first use). */
+export const KIND_SCHEMAS = lazy(kindSchemasNow);
+
+function buildKindUnion() {
+  const k = kindSchemasNow();
+  return zod().discriminatedUnion('type', [
+    k.session_started,
+    k.user_message,
+    k.assistant_message,
+    k.reasoning,
+    k.tool_call,
+    k.tool_result,
+    k.permission,
+    k.provider_status,
+    k.stderr,
+    k.parse_warning,
+    k.session_cleared,
+    k.session_ended,
+    k.session_result,
+    k.heartbeat,
+    k.usage,
+    k.user_event,
+    k.usage_limit_hit,
+    k.usage_limit_resumed,
+    k.usage_limit_resume_failed,
+  ]);
+}
+
+let kindUnion: ReturnType<typeof buildKindUnion> | undefined;
+export const kindUnionNow = (): ReturnType<typeof buildKindUnion> => (kindUnion ??= buildKindUnion());
+
+/** Discriminated union (on `type`) of the 19 event kinds, as read back (built on first use). */
+export const LogEventKindSchema = lazy(kindUnionNow);
 
 /** An event kind as read back: `null` fields are `null`, defaults are filled in. */
 export type LogEventKind = z.output<typeof LogEventKindSchema>;

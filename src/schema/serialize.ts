@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import { zod } from './lazy.js';
 import { SessionLogError } from '../errors.js';
 import type { LogCompleteness, LogSourceKind } from './enums.js';
 import type { AgentLogEvent } from './event.js';
-import { KIND_FIELDS, KIND_SCHEMAS, isKnownEventType, type LogEventInput, type LogEventKind } from './kinds.js';
+import { KIND_FIELDS, kindSchemasNow, isKnownEventType, type LogEventInput, type LogEventKind } from './kinds.js';
 import type { FieldTable } from './fields.js';
 import { normalizeFast } from './normalize.js';
 
@@ -27,11 +27,11 @@ export function normalizeEventInput(input: LogEventInput): LogEventKind {
   }
   const fast = normalizeFast(type, input);
   if (fast !== undefined) return fast;
-  const parsed = KIND_SCHEMAS[type].safeParse(input);
+  const parsed = kindSchemasNow()[type].safeParse(input);
   if (!parsed.success) {
     throw new SessionLogError(
       'ERR_INVALID_EVENT',
-      `invalid ${type} event: ${z.prettifyError(parsed.error)}`,
+      `invalid ${type} event: ${zod().prettifyError(parsed.error)}`,
     );
   }
   return parsed.data as LogEventKind;
