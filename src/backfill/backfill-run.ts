@@ -103,9 +103,9 @@ export class BackfillRun {
       provider_session_id: meta.providerSessionId ?? null,
       log_path: c.logPath,
       completeness: c.session.completeness,
-      // When the session happened, not when it was imported (zag's choice), where the adapter knows.
-      started_at: written.sourceStartedAt ?? written.startedAt,
-      ended_at: written.sourceEndedAt ?? written.endedAt,
+      // When the session happened (its first and last record times), never when it was imported.
+      started_at: written.startedAt,
+      ended_at: written.endedAt,
       workspace_path: meta.workspacePath ?? null,
       command: meta.command,
       source_paths: [...c.session.sourcePaths],

@@ -1,15 +1,18 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { SessionLogError } from '../errors.js';
 import { eventBatchesOf, sourceTimesOf } from '../providers/shared/event-batches.js';
+import { fileTime, recordTime } from '../providers/shared/record-times.js';
 import { giveTurnIfDue } from '../tail/turns.js';
 import {
   normalizeEventInput,
+  normalizeEventTime,
   serializeEvent,
   type BackfilledSession,
   type EnvelopeInput,
   type LogEventInput,
   type LogEventKind,
   type LogSourceKind,
+  type SourceTimes,
 } from '../schema/index.js';
 import { LineBuffer } from './line-buffer.js';
 
@@ -19,30 +22,17 @@ const MAX_RAW = 2000;
 
 export interface WrittenLog {
   events: number;
-  /** When the first and the last line were written (the import). */
+  /**
+   * The session's first and last record times (RFC 3339 UTC): the times of
+   * the log's session_started and of its latest line (session_ended is never
+   * earlier than any line). These are the index's started_at and ended_at.
+   */
   startedAt: string;
   endedAt: string;
-  /** When the source session began and was last written, as RFC 3339 UTC, if the adapter knows. */
-  sourceStartedAt?: string;
-  sourceEndedAt?: string;
 }
 
 /** Suffix of the temp files a rebuild writes next to the log; a crashed run's leftovers are removed by the next run. */
 export const TEMP_SUFFIX = '.backfill.tmp';
-
-/** RFC 3339 "now", recomputed at most once per millisecond (formatting a date costs more than writing a line). */
-class Clock {
-  private ms = -1;
-  private text = '';
-  now(): string {
-    const ms = Date.now();
-    if (ms !== this.ms) {
-      this.ms = ms;
-      this.text = new Date(ms).toISOString();
-    }
-    return this.text;
-  }
-}
 
 function toKind(event: LogEventInput): LogEventKind {
   try {
@@ -104,19 +94,20 @@ export async function streamSessionLog(
     source_kind: 'backfill',
     completeness: session.completeness,
   };
-  const clock = new Clock();
   const out = new LineBuffer();
+  const times = new EventTimes(session);
   let fd: number | null = null;
   let startedAt = '';
+  let endedAt = '';
   let lastType = '';
-  /** Set while a batch is written: its lines share one reading of the clock. */
-  let batchTs: string | null = null;
 
-  const push = (source: LogSourceKind, kind: LogEventKind): void => {
+  const push = (source: LogSourceKind, kind: LogEventKind, ts: string): void => {
     env.seq++;
-    env.ts = batchTs ?? clock.now();
+    env.ts = ts;
     env.source_kind = source;
-    if (env.seq === 1) startedAt = env.ts;
+    if (env.seq === 1) startedAt = ts;
+    // Normalized times (4-digit years, UTC, ms) order as strings do.
+    if (ts > endedAt) endedAt = ts;
     lastType = kind.type;
     out.push(serializeEvent(env, kind));
   };
@@ -151,16 +142,43 @@ export async function streamSessionLog(
     if (signal?.aborted) throw new SessionLogError('ERR_ABORTED', 'backfill aborted', { cause: signal.reason });
   };
 
+  /**
+   * Events read before any of them had a time (and the session_started that
+   * opens the log) wait here for the first time, which is theirs: the nearest
+   * later one (see docs/time-semantics.md).
+   */
+  let held: Array<[LogSourceKind, LogEventKind]> | null = [];
+  let needStart = true;
+  /** The time of the nearest earlier event that had one. */
+  let lastTs: string | undefined;
+  const release = (firstTs: string): void => {
+    if (needStart) {
+      needStart = false;
+      push('backfill', startedEvent(session), times.start(firstTs));
+    }
+    for (const [source, kind] of held!) push(source, kind, firstTs);
+    held = null;
+  };
+
   try {
     checkAbort();
     let first = true;
-    const onEvent = (source: LogSourceKind, input: LogEventInput): void => {
+    const onEvent = (source: LogSourceKind, input: LogEventInput, rawTs: string | undefined): void => {
       const kind = toKind(input);
       if (first) {
         first = false;
-        if (kind.type !== 'session_started') push('backfill', startedEvent(session));
+        // The adapter's own session_started opens the log instead of ours.
+        if (kind.type === 'session_started') needStart = false;
       }
-      push(source, kind);
+      const ts = rawTs === undefined ? undefined : times.normalize(rawTs);
+      if (ts !== undefined) lastTs = ts;
+      const at = ts ?? lastTs;
+      if (at === undefined) {
+        held!.push([source, kind]);
+        return;
+      }
+      if (held) release(at);
+      push(source, kind, at);
       if (out.full) drain();
     };
     const events = session.events;
@@ -168,25 +186,23 @@ export async function streamSessionLog(
     let n = 0;
     if (batches) {
       for await (const batch of batches()) {
-        batchTs = clock.now();
         for (let i = 0; i < batch.length; i++) {
-          const [source, input] = batch[i]!;
-          onEvent(source, input);
+          const [source, input, ts] = batch[i]!;
+          onEvent(source, input, ts);
         }
-        batchTs = null;
         checkAbort();
       }
     } else if (Symbol.asyncIterator in events) {
-      for await (const [source, input] of events) {
-        onEvent(source, input);
+      for await (const [source, input, ts] of events) {
+        onEvent(source, input, ts);
         if (++n % CHECK_EVERY === 0) {
           checkAbort();
           await giveTurnIfDue();
         }
       }
     } else {
-      for (const [source, input] of events) {
-        onEvent(source, input);
+      for (const [source, input, ts] of events) {
+        onEvent(source, input, ts);
         if (++n % CHECK_EVERY === 0) {
           checkAbort();
           await giveTurnIfDue();
@@ -194,8 +210,9 @@ export async function streamSessionLog(
       }
     }
     checkAbort();
-    if (first) push('backfill', startedEvent(session));
-    if (lastType !== 'session_ended') push('wrapper', { type: 'session_ended', success: true, error: null });
+    // No event had a time: the session's own times, else its files' (never the import's, if anything else is known).
+    if (held) release(times.fallback());
+    if (lastType !== 'session_ended') push('wrapper', { type: 'session_ended', success: true, error: null }, times.end(endedAt));
     const whole = fd === null ? out.contents() : null;
     if (whole) {
       // The whole log fits in the buffer (most sessions): one call instead of open, write, close.
@@ -212,13 +229,71 @@ export async function streamSessionLog(
     discard();
     throw wrap(err);
   }
-  const times = session.sourceTimes?.() ?? sourceTimesOf(session.events) ?? {};
-  const written: WrittenLog = { events: env.seq, startedAt, endedAt: env.ts };
-  const sourceStartedAt = utcTime(times.startedAt);
-  const sourceEndedAt = utcTime(times.endedAt);
-  if (sourceStartedAt !== undefined) written.sourceStartedAt = sourceStartedAt;
-  if (sourceEndedAt !== undefined) written.sourceEndedAt = sourceEndedAt;
+  const written: WrittenLog = { events: env.seq, startedAt, endedAt: endedAt < startedAt ? startedAt : endedAt };
   return { committed: Promise.resolve(written) };
+}
+
+/**
+ * The times of an imported session's own lines, from its events' times and
+ * what the adapter reports (`sourceTimes`, or the events' SOURCE_TIMES).
+ */
+class EventTimes {
+  readonly #session: BackfilledSession;
+  #raw = '';
+  #normalized: string | undefined;
+
+  constructor(session: BackfilledSession) {
+    this.#session = session;
+  }
+
+  /** An adapter-given time, normalized; undefined when it is not RFC 3339 (the event then takes its neighbours'). */
+  normalize(raw: string): string | undefined {
+    // Consecutive events usually share their record's time: parse it once.
+    if (raw !== this.#raw) {
+      this.#raw = raw;
+      try {
+        this.#normalized = normalizeEventTime(raw);
+      } catch {
+        this.#normalized = undefined;
+      }
+    }
+    return this.#normalized;
+  }
+
+  /** session_started: the first record's time, which may be a record that made no event (asked once the first event is out). */
+  start(firstTs: string): string {
+    const reported = recordTime(this.#reported()?.startedAt);
+    return reported !== undefined && reported < firstTs ? reported : firstTs;
+  }
+
+  /** session_ended: the latest time written, or a later last-record time the adapter reports. */
+  end(latest: string): string {
+    const reported = recordTime(this.#reported()?.endedAt);
+    return reported !== undefined && reported > latest ? reported : latest;
+  }
+
+  /** For a session none of whose events has a time. */
+  fallback(): string {
+    const t = this.#reported();
+    const known = recordTime(t?.startedAt) ?? recordTime(t?.endedAt);
+    if (known !== undefined) return known;
+    let latest: string | undefined;
+    for (const p of this.#session.sourcePaths) {
+      const m = fileTime(p);
+      if (m !== undefined && (latest === undefined || m > latest)) latest = m;
+    }
+    // Only an adapter that gives no time at all and no readable file ends up here.
+    return latest ?? new Date().toISOString();
+  }
+
+  #reported(): SourceTimes | undefined {
+    try {
+      return this.#session.sourceTimes?.() ?? sourceTimesOf(this.#session.events);
+    } catch {
+      // An adapter's times are a hint; the events' own times stand without them.
+      return undefined;
+    }
+  }
 }
 
 function startedEvent(session: BackfilledSession): LogEventKind {
@@ -231,11 +306,4 @@ function startedEvent(session: BackfilledSession): LogEventKind {
     resumed: m.resumed ?? false,
     backfilled: true,
   };
-}
-
-/** A provider timestamp as RFC 3339 UTC, or undefined when it is missing or not a time. */
-function utcTime(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -14,6 +14,25 @@ export interface SessionLogMetadata {
   backfilled?: boolean;
 }
 
+/** Options of `LogSink.emit` / `SessionLogWriter.emit`. */
+export interface EmitOptions {
+  /**
+   * The event's time, RFC 3339 with a zone (written as UTC with
+   * milliseconds). Give it for an event made from a provider record, so the
+   * log keeps when it happened; leave it out for the wrapper's own events,
+   * which get the wall clock. A bad value is rejected (ERR_INVALID_EVENT).
+   */
+  ts?: string;
+}
+
+/**
+ * An event of a backfilled session: source kind, event and, optionally, the
+ * time of the provider record it was made from (RFC 3339). An event without
+ * one takes the time of the nearest earlier event that has one (else the
+ * nearest later one); see docs/time-semantics.md.
+ */
+export type BackfilledEvent = [LogSourceKind, LogEventInput, string?];
+
 /**
  * The part of the writer that adapters see. `SessionLogWriter` implements it;
  * adapters depend on this interface, not on the writer module.
@@ -21,7 +40,8 @@ export interface SessionLogMetadata {
 export interface LogSink {
   readonly logPath: string;
   readonly providerSessionId: string | null;
-  emit(sourceKind: LogSourceKind, event: LogEventInput): AgentLogEvent;
+  /** `options.ts`: the time of the provider record the event was made from (RFC 3339); default the wall clock. */
+  emit(sourceKind: LogSourceKind, event: LogEventInput, options?: EmitOptions): AgentLogEvent;
   setProviderSessionId(id: string | null): Promise<void>;
   setCompleteness(completeness: LogCompleteness): Promise<void>;
   addSourcePath(path: string): Promise<void>;
@@ -53,12 +73,13 @@ export interface BackfilledSession {
   metadata: SessionLogMetadata;
   completeness: LogCompleteness;
   sourcePaths: string[];
-  events: Iterable<[LogSourceKind, LogEventInput]> | AsyncIterable<[LogSourceKind, LogEventInput]>;
+  events: Iterable<BackfilledEvent> | AsyncIterable<BackfilledEvent>;
   /**
    * When the source session began and was last written (RFC 3339), known
-   * once `events` has been read. The runner uses them for the index's
-   * `started_at` and `ended_at`, so an imported session is listed at the time
-   * it happened, not at the time of the import.
+   * once `events` has been read (the start may be asked as soon as the first
+   * event is out). They widen the span of the events' own times: the
+   * session_started and session_ended lines, and the index's `started_at` and
+   * `ended_at`, are the first and last record times, never the import time.
    */
   sourceTimes?: () => SourceTimes;
 }

@@ -5,7 +5,8 @@ import { completenessRank, type LogCompleteness, type LogSourceKind } from '../s
 import type { AgentLogEvent } from '../schema/event.js';
 import type { LogEventInput, LogEventKind } from '../schema/kinds.js';
 import { normalizeEventInput, serializeEvent } from '../schema/serialize.js';
-import type { LogSink, SessionLogMetadata } from '../schema/adapters.js';
+import { normalizeEventTime } from '../schema/event-time.js';
+import type { EmitOptions, LogSink, SessionLogMetadata } from '../schema/adapters.js';
 import { withFileLock } from '../index-files/lock.js';
 import { IndexSync, type IndexSyncState } from './index-sync.js';
 import { repairTail, scanForeign, writeWhole } from './log-file.js';
@@ -142,17 +143,23 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
   /**
    * Validates the event, assigns the next `seq` and writes the whole line with
    * one write on the open O_APPEND descriptor before returning; then calls the
-   * subscribers. Throws ERR_INVALID_EVENT (nothing written) or ERR_WRITER_CLOSED.
+   * subscribers. `options.ts` is the time of the provider record the event
+   * was made from (RFC 3339 with a zone, written as UTC with milliseconds);
+   * without it the event gets the wall clock. `seq` stays the order of
+   * writing, so `ts` may go backwards across `seq`.
+   * Throws ERR_INVALID_EVENT (bad event, source kind or ts: nothing written)
+   * or ERR_WRITER_CLOSED.
    */
-  emit(sourceKind: LogSourceKind, event: LogEventInput): AgentLogEvent {
+  emit(sourceKind: LogSourceKind, event: LogEventInput, options?: EmitOptions): AgentLogEvent {
     if (this.#closing) throw new SessionLogError('ERR_WRITER_CLOSED', `writer for ${this.logPath} is closed`);
     if (!SOURCE_KINDS.has(sourceKind)) {
       throw new SessionLogError('ERR_INVALID_EVENT', `invalid source kind ${JSON.stringify(sourceKind)}`);
     }
-    return this.#write(sourceKind, normalizeEventInput(event), null);
+    const ts = options?.ts === undefined ? null : normalizeEventTime(options.ts);
+    return this.#write(sourceKind, normalizeEventInput(event), null, ts);
   }
 
-  #write(sourceKind: LogSourceKind, kind: LogEventKind, env: Envelope | null): AgentLogEvent {
+  #write(sourceKind: LogSourceKind, kind: LogEventKind, env: Envelope | null, ts: string | null = null): AgentLogEvent {
     const now = Date.now();
     if (this.#opts.detectForeignAppends && now - this.#lastProbe >= this.#opts.foreignAppendCheckMs) {
       this.#lastProbe = now;
@@ -160,7 +167,7 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
     }
     const event = {
       seq: this.#nextSeq,
-      ts: this.#timestamp(now),
+      ts: ts ?? this.#timestamp(now),
       provider: env ? env.provider : this.#meta.provider,
       wrapper_session_id: env ? env.wrapper_session_id : this.#meta.wrapperSessionId,
       provider_session_id: env ? env.provider_session_id : this.#providerSessionId,

@@ -1,7 +1,7 @@
 import { SOURCE_TIMES, batchedEvents, spanOf, type BatchedEvents, type EventBatch, type TimedEvents } from '../shared/event-batches.js';
 import type { LogEventInput, LogSourceKind, SourceTimes } from '../../schema/index.js';
 import { ChunkLineReader } from '../../tail/line-chunks.js';
-import { throwIfAborted, type ParsedEvent } from '../shared/index.js';
+import { stampWithFileTime, throwIfAborted, type ParsedEvent } from '../shared/index.js';
 import { ClaudeParser } from './parser.js';
 
 export interface FileSpec {
@@ -19,6 +19,7 @@ interface LineBatch {
 class FileEvents {
   readonly #reader: ChunkLineReader;
   readonly #parser: ClaudeParser;
+  readonly #path: string;
   #ended = false;
   /** Merge mode: line batches read but not taken yet. */
   readonly #queue: LineBatch[] = [];
@@ -28,6 +29,7 @@ class FileEvents {
   constructor(spec: FileSpec) {
     this.#parser = new ClaudeParser({ source: 'backfill', subagentId: spec.subagentId });
     this.#reader = ChunkLineReader.open(spec.path);
+    this.#path = spec.path;
   }
 
   get ended(): boolean {
@@ -48,7 +50,7 @@ class FileEvents {
     });
     if (this.#reader.done && !this.#ended) {
       this.#ended = true;
-      for (const e of parser.end()) out.push(e);
+      for (const e of stampWithFileTime(parser.end(), this.#path)) out.push(e);
     }
   }
 
@@ -81,7 +83,7 @@ class FileEvents {
     });
     if (this.#reader.done && !this.#ended) {
       this.#ended = true;
-      const rest = parser.end();
+      const rest = stampWithFileTime(parser.end(), this.#path);
       if (rest.length > 0) this.#queue.push({ t: this.#t, events: rest });
     }
   }
@@ -105,7 +107,7 @@ const MERGE_BATCH = 512;
 export function sessionEvents(
   specs: FileSpec[],
   signal?: AbortSignal,
-): AsyncIterable<[LogSourceKind, LogEventInput]> & BatchedEvents & TimedEvents {
+): AsyncIterable<[LogSourceKind, LogEventInput, string?]> & BatchedEvents & TimedEvents {
   const portable = { module: import.meta.url, name: 'sessionEvents', args: [specs] };
   // The files of the iteration in progress; once it ends only their times are kept, not
   // their parsers (whose state, kept alive with the session, made the heap grow with the history).

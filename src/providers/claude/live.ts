@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { LiveLogAdapter, LiveLogContext, LogSink } from '../../schema/index.js';
 import { LineTailer, readLines } from '../../tail/index.js';
-import type { ParsedEvent } from '../shared/index.js';
+import { emitParsed } from '../shared/index.js';
 import {
   changedProjectDirs,
   findRegistryEntry,
@@ -203,10 +203,10 @@ export class ClaudeLiveLogAdapter implements LiveLogAdapter {
           data: { kind: 'file_reset', path: f.path },
         });
       }
-      for (const line of r.lines) emitAll(writer, f.parser.push(line));
+      for (const line of r.lines) emitParsed(writer, f.parser.push(line));
       if (!r.more) break;
     }
-    if (last) emitAll(writer, f.parser.end());
+    if (last) emitParsed(writer, f.parser.end(), f.path);
   }
 
   async #pollSubagents(writer: LogSink, last: boolean): Promise<void> {
@@ -268,6 +268,3 @@ async function skimUpTo(path: string, size: number, parser: ClaudeParser): Promi
   return consumed;
 }
 
-function emitAll(writer: LogSink, events: ParsedEvent[]): void {
-  for (const [source, event] of events) writer.emit(source, event);
-}

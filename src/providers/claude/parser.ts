@@ -1,6 +1,7 @@
 import type { LogEventInput, LogSourceKind } from '../../schema/index.js';
 import {
   IdSet,
+  RecordClock,
   markSubagent,
   obj,
   parseJsonLine,
@@ -64,6 +65,9 @@ export class ClaudeParser implements LineParser {
   readonly #ctx: MapContext;
   #out: ParsedEvent[] = [];
   #incidents = 0;
+  readonly #clock = new RecordClock();
+  /** Time of the last assistant record whose usage is held: the usage event's time. */
+  #usageTs: string | undefined;
 
   constructor(options: ClaudeParserOptions = {}) {
     this.#source = options.source ?? 'provider_file';
@@ -102,13 +106,13 @@ export class ClaudeParser implements LineParser {
       // Defensive: a mapper bug must not stop a capture; say which line it was.
       out.push(parseWarning(this.#source, `claude parser failed on a line: ${(err as Error).message}`, line));
     }
-    return out;
+    return this.#clock.stamp(out);
   }
 
   end(): ParsedEvent[] {
     const out: ParsedEvent[] = (this.#out = []);
     this.#flushUsage();
-    return out;
+    return this.#clock.end(out);
   }
 
   #line(line: string): void {
@@ -119,6 +123,7 @@ export class ClaudeParser implements LineParser {
       return;
     }
     const record: ClaudeRecord = parsed.value;
+    this.#clock.note(record.timestamp);
     const uuid = str(record.uuid);
     if (uuid !== undefined) {
       if (!this.#uuids.add(uuid)) return; // the same conversation line written twice
@@ -193,12 +198,19 @@ export class ClaudeParser implements LineParser {
       return;
     }
     const done = this.#usage.observe(`${id}|${str(record.requestId) ?? ''}`, counts);
-    if (done) this.#out.push([this.#source, done]);
+    if (done) this.#out.push(this.#timed(done, this.#usageTs));
+    // A message's usage is complete at its last record: that record's time is the usage's.
+    this.#usageTs = this.#clock.last;
   }
 
   #flushUsage(): void {
     const done = this.#usage.flush();
-    if (done) this.#out.push([this.#source, done]);
+    if (done) this.#out.push(this.#timed(done, this.#usageTs));
+  }
+
+  /** An event made from an earlier record than the one being read, with that record's time. */
+  #timed(event: LogEventInput, ts: string | undefined): ParsedEvent {
+    return ts === undefined ? [this.#source, event] : [this.#source, event, ts];
   }
 
   #noteMeta(record: ClaudeRecord): void {

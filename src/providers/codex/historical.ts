@@ -8,7 +8,7 @@ import type {
   LogSourceKind,
 } from '../../schema/index.js';
 import { isFile, isWithin, parsedLines, throwIfAborted, type ParsedLines } from '../shared/index.js';
-import { mergeByTime, readPromptHistory, readTuiLog } from './legacy-logs.js';
+import { readPromptHistory, readTuiLog, timedLegacyEvents } from './legacy-logs.js';
 import { createCodexParser } from './parser.js';
 import { codexHome, readHead, walkRollouts, type RolloutFile } from './paths.js';
 
@@ -17,7 +17,7 @@ export interface CodexAdapterOptions {
   home?: string;
 }
 
-type Event = [LogSourceKind, LogEventInput];
+type Event = [LogSourceKind, LogEventInput, string?];
 
 /** zag's historical adapters write `command: "backfill"`. */
 const COMMAND = 'backfill';
@@ -129,7 +129,7 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
     const logs = sourcePaths.length > 1 ? await readTuiLog(tuiLog, new Set(prompts.keys()), signal) : new Map();
     for (const [id, entries] of prompts) {
       throwIfAborted(signal);
-      const events: Event[] = mergeByTime(entries, logs.get(id) ?? []).map((e) => ['backfill', e]);
+      const events: Event[] = timedLegacyEvents([entries, logs.get(id) ?? []], history);
       yield {
         metadata: {
           provider: 'codex',

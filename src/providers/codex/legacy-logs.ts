@@ -1,6 +1,6 @@
 import type { LogEventInput } from '../../schema/index.js';
 import { readLines } from '../../tail/index.js';
-import { num, obj, str } from '../shared/index.js';
+import { RecordClock, num, obj, stampWithFileTime, str, type ParsedEvent } from '../shared/index.js';
 import { errorLimitSignal, limitEvent } from './limits.js';
 import { codexToolKind } from './tools.js';
 
@@ -90,7 +90,27 @@ export function tuiLineEvent(line: string, id: string): LogEventInput | undefine
 
 /** Merges entries by time, stably; entries without a time go last, in their order. */
 export function mergeByTime(...lists: LegacyEntry[][]): LogEventInput[] {
+  return sortedByTime(lists).map((e) => e.event);
+}
+
+function sortedByTime(lists: LegacyEntry[][]): LegacyEntry[] {
   const all = lists.flat().map((e, i) => ({ ...e, i }));
   all.sort((a, b) => (a.atMs ?? Infinity) - (b.atMs ?? Infinity) || a.i - b.i);
-  return all.map((e) => e.event);
+  return all;
+}
+
+/**
+ * The merged entries as backfill events, each with its own time (the shared
+ * record-time rule for the untimed ones; `fallbackPath`'s modification time
+ * when none has a time).
+ */
+export function timedLegacyEvents(lists: LegacyEntry[][], fallbackPath: string): ParsedEvent[] {
+  const clock = new RecordClock();
+  const out: ParsedEvent[] = [];
+  for (const entry of sortedByTime(lists)) {
+    clock.note(entry.atMs);
+    for (const e of clock.stamp([['backfill', entry.event]])) out.push(e);
+  }
+  for (const e of stampWithFileTime(clock.end([]), fallbackPath)) out.push(e);
+  return out;
 }

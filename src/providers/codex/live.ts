@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LiveLogAdapter, LiveLogContext, LogSink } from '../../schema/index.js';
 import { LineTailer, readLines } from '../../tail/index.js';
-import { isFile, samePath, type LineParser, type ParsedEvent } from '../shared/index.js';
+import { emitParsed, isFile, samePath, type LineParser } from '../shared/index.js';
 import { createCodexParser } from './parser.js';
 import {
   codexHome,
@@ -88,7 +88,7 @@ export class CodexLiveLogAdapter implements LiveLogAdapter, AsyncDisposable {
     if (this.#finalized) return;
     await this.#drainAll(writer, true);
     this.#finalized = true;
-    for (const t of this.#tails()) emitAll(writer, t.parser.end());
+    for (const t of this.#tails()) emitParsed(writer, t.parser.end(), t.file.path);
     await this.close();
   }
 
@@ -217,7 +217,7 @@ export class CodexLiveLogAdapter implements LiveLogAdapter, AsyncDisposable {
 async function drain(t: Tail, writer: LogSink, flush: boolean): Promise<void> {
   for (;;) {
     const { lines, more } = await t.tailer.read({ flush });
-    for (const line of lines) emitAll(writer, t.parser.push(line));
+    for (const line of lines) emitParsed(writer, t.parser.push(line));
     if (!more) return;
   }
 }
@@ -248,6 +248,3 @@ async function replaySilently(path: string, size: number, parser: LineParser): P
   return boundary;
 }
 
-function emitAll(writer: LogSink, events: ParsedEvent[]): void {
-  for (const [source, event] of events) writer.emit(source, event);
-}

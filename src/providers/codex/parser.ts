@@ -4,6 +4,7 @@ import {
   obj,
   parseJsonLine,
   parseWarning,
+  RecordClock,
   str,
   type LineParser,
   type ParsedEvent,
@@ -48,6 +49,7 @@ export function createCodexParser(options: CodexParserOptions = {}): LineParser 
 class CodexParser implements LineParser {
   readonly #s: CodexState;
   #records = 0;
+  readonly #clock = new RecordClock();
 
   constructor(source: LogSourceKind) {
     this.#s = new CodexState(source);
@@ -60,20 +62,21 @@ class CodexParser implements LineParser {
   push(line: string): ParsedEvent[] {
     const parsed = parseJsonLine(line, this.#s.source);
     if (parsed === null) return [];
-    if (!parsed.ok) return [parsed.warning];
+    if (!parsed.ok) return this.#clock.stamp([parsed.warning]);
+    this.#clock.note(parsed.value.timestamp);
     try {
       this.#record(parsed.value, line);
     } catch (err) {
       // Defensive: a record shape no handler foresaw must not stop the session.
       this.#s.out = [];
-      return [parseWarning(this.#s.source, `unreadable codex record: ${(err as Error).message}`, line)];
+      return this.#clock.stamp([parseWarning(this.#s.source, `unreadable codex record: ${(err as Error).message}`, line)]);
     }
-    return this.#drain();
+    return this.#clock.stamp(this.#drain());
   }
 
   end(): ParsedEvent[] {
     this.#s.emit(...this.#s.tools.flush());
-    return this.#drain();
+    return this.#clock.end(this.#drain());
   }
 
   #drain(): ParsedEvent[] {

@@ -9,7 +9,7 @@ import type {
   LogSourceKind,
 } from '../../schema/index.js';
 import { SessionLogError } from '../../errors.js';
-import { isFile, isWithin, parsedLines, throwIfAborted, type ParsedLines } from '../shared/index.js';
+import { isFile, isWithin, parsedLines, stampWithFileTime, throwIfAborted, type ParsedLines, type SessionMeta } from '../shared/index.js';
 import { parseLegacySession } from './legacy.js';
 import { createCopilotParser } from './parser.js';
 import {
@@ -25,7 +25,7 @@ export interface CopilotAdapterOptions {
   home?: string;
 }
 
-type Event = [LogSourceKind, LogEventInput];
+type Event = [LogSourceKind, LogEventInput, string?];
 
 /** zag's historical Copilot adapter writes `command: "backfill"`. */
 const COMMAND = 'backfill';
@@ -112,6 +112,7 @@ export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
       const id = basename(path, '.json');
       if (ids.has(id)) continue;
       if (filter && !(await filter(candidate([path])))) continue;
+      const events = legacyEvents(path, signal);
       yield {
         metadata: {
           provider: 'copilot',
@@ -125,7 +126,8 @@ export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
         },
         completeness: 'full',
         sourcePaths: [path],
-        events: legacyEvents(path, signal),
+        events,
+        sourceTimes: () => events.meta,
       };
     }
   }
@@ -158,8 +160,13 @@ function streamEvents(path: string, signal: AbortSignal | undefined): ParsedLine
   return parsedLines(path, () => createCopilotParser({ source: 'backfill' }), signal);
 }
 
-function legacyEvents(path: string, signal: AbortSignal | undefined): AsyncIterable<Event> {
+/** A legacy document's events (read when iterated); `meta` holds its times once they are read. */
+function legacyEvents(path: string, signal: AbortSignal | undefined): AsyncIterable<Event> & { meta: SessionMeta } {
+  let meta: SessionMeta = {};
   return {
+    get meta() {
+      return meta;
+    },
     async *[Symbol.asyncIterator]() {
       throwIfAborted(signal);
       let text: string;
@@ -171,7 +178,10 @@ function legacyEvents(path: string, signal: AbortSignal | undefined): AsyncItera
         throw new SessionLogError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
       }
       throwIfAborted(signal);
-      yield* parseLegacySession(text, 'backfill').events;
+      const parsed = parseLegacySession(text, 'backfill');
+      meta = parsed.meta;
+      // A document without any readable time is dated by the file itself, never by the import.
+      yield* stampWithFileTime(parsed.events, path);
     },
   };
 }

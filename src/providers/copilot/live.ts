@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LiveLogAdapter, LiveLogContext, LogSink } from '../../schema/index.js';
 import { LineTailer, readLines } from '../../tail/index.js';
-import { isFile, samePath, type ParsedEvent } from '../shared/index.js';
+import { emitParsed, isFile, samePath } from '../shared/index.js';
 import { CopilotParser } from './parser.js';
 import {
   copilotHome,
@@ -75,7 +75,7 @@ export class CopilotLiveLogAdapter implements LiveLogAdapter, AsyncDisposable {
     if (this.#finalized) return;
     await this.#drain(writer, true);
     this.#finalized = true;
-    emitAll(writer, this.#parser.end());
+    emitParsed(writer, this.#parser.end(), this.#session?.events);
     await this.close();
   }
 
@@ -97,7 +97,7 @@ export class CopilotLiveLogAdapter implements LiveLogAdapter, AsyncDisposable {
     const tailer = this.#tailer!;
     for (;;) {
       const { lines, more } = await tailer.read({ flush });
-      for (const line of lines) emitAll(writer, this.#parser.push(line));
+      for (const line of lines) emitParsed(writer, this.#parser.push(line));
       if (!more) break;
     }
   }
@@ -185,10 +185,6 @@ export class CopilotLiveLogAdapter implements LiveLogAdapter, AsyncDisposable {
     }
     return out;
   }
-}
-
-function emitAll(writer: LogSink, events: ParsedEvent[]): void {
-  for (const [source, event] of events) writer.emit(source, event);
 }
 
 function isSafeName(id: string): boolean {

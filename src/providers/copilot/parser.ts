@@ -1,6 +1,7 @@
 import type { LogEventInput, LogSourceKind } from '../../schema/index.js';
 import {
   IdSet,
+  RecordClock,
   UnknownRecordTypes,
   arr,
   bool,
@@ -96,6 +97,7 @@ export class CopilotParser implements LineParser {
   /** `assistant.reasoning` texts since the agent's last `assistant.message` (to skip a repeat in `reasoningText`). */
   readonly #streamedReasoning = new Map<string, string[]>();
   #lineNo = 0;
+  readonly #clock = new RecordClock();
 
   constructor(options: CopilotParserOptions = {}) {
     this.#source = options.source ?? 'provider_file';
@@ -107,11 +109,16 @@ export class CopilotParser implements LineParser {
   }
 
   push(line: string): ParsedEvent[] {
+    return this.#clock.stamp(this.#line(line));
+  }
+
+  #line(line: string): ParsedEvent[] {
     this.#lineNo++;
     const parsed = parseJsonLine(line, this.#source);
     if (parsed === null) return [];
     if (!parsed.ok) return [parsed.warning];
     const rec = parsed.value;
+    this.#clock.note(rec.timestamp);
     const type = str(rec.type);
     if (type === undefined) return [parseWarning(this.#source, 'Copilot record without a "type"', line)];
     const id = str(rec.id);
@@ -131,9 +138,9 @@ export class CopilotParser implements LineParser {
     return out;
   }
 
-  /** Nothing is held back: a tool that never completed stays without a result. */
+  /** Nothing is held back (a tool that never completed stays without a result), except events still waiting for a time. */
   end(): ParsedEvent[] {
-    return [];
+    return this.#clock.end([]);
   }
 
   #record(

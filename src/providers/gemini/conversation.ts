@@ -1,5 +1,5 @@
 import type { LogEventInput, LogSourceKind } from '../../schema/index.js';
-import { arr, markSubagent, obj, str, UnknownRecordTypes, type ParsedEvent } from '../shared/index.js';
+import { arr, markSubagent, obj, recordTime, str, UnknownRecordTypes, type ParsedEvent } from '../shared/index.js';
 import { isInjectedContext, isToolResultOnly, splitContent, workspaceFromContext } from './content.js';
 import { usageLimitEvent } from './limits.js';
 import { readToolCall, responsePartResultEvent, toolCallEvent, toolResultEvent } from './tools.js';
@@ -165,10 +165,28 @@ export class GeminiConversation {
     if (id === undefined) return [];
     const t = this.#tracked.get(id);
     if (!t || t.emitted) return [];
-    return this.#mark(this.#geminiBody(id, t));
+    return this.#timed(t, this.#mark(this.#geminiBody(id, t)));
+  }
+
+  /**
+   * A message's events carry its own `timestamp` (a message completed by a
+   * later line keeps its time); the parser's clock times the others.
+   */
+  #timed(t: Tracked, events: ParsedEvent[]): ParsedEvent[] {
+    const ts = recordTime(t.record['timestamp']);
+    if (ts === undefined) return events;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (e[2] === undefined) events[i] = [e[0], e[1], ts];
+    }
+    return events;
   }
 
   #advance(id: string, t: Tracked, raw: string | (() => string)): ParsedEvent[] {
+    return this.#timed(t, this.#advanceUntimed(id, t, raw));
+  }
+
+  #advanceUntimed(id: string, t: Tracked, raw: string | (() => string)): ParsedEvent[] {
     const type = str(t.record['type']);
     switch (type) {
       case 'user':

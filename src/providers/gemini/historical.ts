@@ -10,7 +10,7 @@ import type {
   SourceTimes,
 } from '../../schema/index.js';
 import { readLines } from '../../tail/index.js';
-import { isWithin, parsedLines, throwIfAborted, type ParsedEvent, type ParsedLines } from '../shared/index.js';
+import { isWithin, parsedLines, stampWithFileTime, throwIfAborted, type ParsedEvent, type ParsedLines } from '../shared/index.js';
 import { createGeminiJsonlParser } from './jsonl-parser.js';
 import {
   geminiDir,
@@ -31,7 +31,7 @@ export interface GeminiAdapterOptions {
   home?: string;
 }
 
-type Event = [LogSourceKind, LogEventInput];
+type Event = [LogSourceKind, LogEventInput, string?];
 
 /** zag's historical adapters write `command: "backfill"`. */
 const COMMAND = 'backfill';
@@ -163,7 +163,7 @@ async function openJson(chat: ChatSession, signal: AbortSignal | undefined): Pro
     throw new SessionLogError('ERR_CORRUPT_LINE', `${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   const parser = createGeminiSnapshotParser({ source: 'backfill' });
-  const events: ParsedEvent[] = [...parser.pushSnapshot(doc), ...parser.end()];
+  const events: ParsedEvent[] = stampWithFileTime([...parser.pushSnapshot(doc), ...parser.end()], path);
   const meta = { ...parser.meta };
   return { meta, events: () => events, times: () => meta };
 }

@@ -1,4 +1,4 @@
-import { obj, arr, parseJsonLine, parseWarning, str, type ParsedEvent } from '../shared/index.js';
+import { obj, arr, parseJsonLine, parseWarning, RecordClock, str, type ParsedEvent } from '../shared/index.js';
 import { GeminiConversation } from './conversation.js';
 import type { GeminiJsonlParser, GeminiParserOptions } from './types.js';
 
@@ -15,20 +15,25 @@ import type { GeminiJsonlParser, GeminiParserOptions } from './types.js';
 export function createGeminiJsonlParser(options: GeminiParserOptions = {}): GeminiJsonlParser {
   const source = options.source ?? 'provider_file';
   const conv = new GeminiConversation(source, options.agentId);
+  const clock = new RecordClock();
+  function events(line: string): ParsedEvent[] {
+    const parsed = parseJsonLine(line, source);
+    if (!parsed) return [];
+    if (!parsed.ok) return [parsed.warning];
+    clock.note(recordTimeField(parsed.value));
+    try {
+      return applyRecord(conv, parsed.value, line);
+    } catch (err) {
+      // Defensive: untrusted input must never throw out of a parser.
+      return [parseWarning(source, `gemini record not applied: ${(err as Error).message}`, line)];
+    }
+  }
   return {
     push(line: string): ParsedEvent[] {
-      const parsed = parseJsonLine(line, source);
-      if (!parsed) return [];
-      if (!parsed.ok) return [parsed.warning];
-      try {
-        return applyRecord(conv, parsed.value, line);
-      } catch (err) {
-        // Defensive: untrusted input must never throw out of a parser.
-        return [parseWarning(source, `gemini record not applied: ${(err as Error).message}`, line)];
-      }
+      return clock.stamp(events(line));
     },
     end(): ParsedEvent[] {
-      return conv.flush();
+      return clock.end(conv.flush());
     },
     get meta() {
       return conv.meta;
@@ -48,6 +53,18 @@ function applyRecord(conv: GeminiConversation, rec: Record<string, unknown>, lin
   if (str(rec['id']) !== undefined) return conv.upsert(rec, line);
   if (str(rec['sessionId']) !== undefined && str(rec['projectHash']) !== undefined) return conv.header(rec);
   return conv.unknown(recordTypeName(rec), line);
+}
+
+/**
+ * A line's own time: a message's `timestamp`; for a metadata line (the
+ * header, written again on resume, or `$set`) the `lastUpdated` it records,
+ * else the header's `startTime`.
+ */
+function recordTimeField(rec: Record<string, unknown>): unknown {
+  if (rec['timestamp'] !== undefined) return rec['timestamp'];
+  const set = obj(rec['$set']);
+  if (set) return set['lastUpdated'];
+  return rec['lastUpdated'] ?? rec['startTime'];
 }
 
 /** A name for a record we do not understand: its `type`, else its keys. */

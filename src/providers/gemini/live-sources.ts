@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { LogSink } from '../../schema/index.js';
 import { LineTailer, readLines } from '../../tail/index.js';
 import { SnapshotReader } from '../../tail/snapshot.js';
-import type { ParsedEvent } from '../shared/index.js';
+import { emitParsed } from '../shared/index.js';
 import type { BaselineEntry } from './discovery.js';
 import { createGeminiJsonlParser } from './jsonl-parser.js';
 import { createGeminiSnapshotParser } from './snapshot-parser.js';
@@ -20,10 +20,6 @@ export interface Source {
   drain(sink: LogSink, final: boolean): Promise<void>;
   close(): Promise<void>;
   readonly meta: Readonly<GeminiSessionMeta>;
-}
-
-function emitAll(sink: LogSink, events: ParsedEvent[]): void {
-  for (const [source, event] of events) sink.emit(source, event);
 }
 
 /** A JSONL session file (v0.39+), tailed line by line. */
@@ -59,10 +55,10 @@ export class JsonlSource implements Source {
     this.#tailer ??= new LineTailer(this.#path);
     for (;;) {
       const { lines, more } = await this.#tailer.read({ flush: final });
-      for (const line of lines) emitAll(sink, this.#parser.push(line));
+      for (const line of lines) emitParsed(sink, this.#parser.push(line));
       if (!more) break;
     }
-    if (final) emitAll(sink, this.#parser.end());
+    if (final) emitParsed(sink, this.#parser.end(), this.#path);
   }
 
   async close(): Promise<void> {
@@ -135,7 +131,7 @@ export class SnapshotSource implements Source {
           this.#parser.pushSnapshot(doc); // earlier runs: known, not emitted
           this.#parser.end();
         } else {
-          emitAll(sink, this.#parser.pushSnapshot(doc));
+          emitParsed(sink, this.#parser.pushSnapshot(doc));
         }
       } else {
         this.#broken = { text: snap.text, mtimeMs: snap.signature.mtimeMs, reported: false };
@@ -145,9 +141,9 @@ export class SnapshotSource implements Source {
     // Unchanged since it failed to parse (readIfChanged returned nothing new), and quiet for a while.
     if (b && !b.reported && (final || (!snap && Date.now() - b.mtimeMs >= BROKEN_STABLE_MS))) {
       b.reported = true;
-      emitAll(sink, this.#parser.pushText(b.text));
+      emitParsed(sink, this.#parser.pushText(b.text));
     }
-    if (final) emitAll(sink, this.#parser.end());
+    if (final) emitParsed(sink, this.#parser.end(), this.#reader.path);
   }
 
   close(): Promise<void> {

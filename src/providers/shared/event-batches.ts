@@ -15,7 +15,7 @@ import { asPortableCall, type PortableCall } from './portable.js';
  */
 export const EVENT_BATCHES: unique symbol = Symbol('agent-session-log.eventBatches');
 
-export type EventBatch = ReadonlyArray<readonly [LogSourceKind, LogEventInput]>;
+export type EventBatch = ReadonlyArray<readonly [LogSourceKind, LogEventInput, string?]>;
 
 export interface BatchedEvents {
   [EVENT_BATCHES](): AsyncIterable<EventBatch>;
@@ -52,7 +52,7 @@ export function eventBatchesOf(events: object): (() => AsyncIterable<EventBatch>
 export function batchedEvents(
   open: () => { next(): EventBatch | null; close(): void },
   portable?: PortableEvents,
-): AsyncIterable<[LogSourceKind, LogEventInput]> & BatchedEvents {
+): AsyncIterable<[LogSourceKind, LogEventInput, string?]> & BatchedEvents {
   async function* batches(): AsyncGenerator<EventBatch> {
     const source = open();
     try {
@@ -69,7 +69,7 @@ export function batchedEvents(
     [EVENT_BATCHES]: batches,
     async *[Symbol.asyncIterator]() {
       for await (const batch of batches()) {
-        for (const event of batch) yield event as [LogSourceKind, LogEventInput];
+        for (const event of batch) yield event as [LogSourceKind, LogEventInput, string?];
       }
     },
   };

@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { SessionLogError } from '../../errors.js';
 import { readLines } from '../../tail/index.js';
+import { stampWithFileTime } from './record-times.js';
 import type { LineParser, ParsedEvent, SessionMeta } from './types.js';
 
 /** True when `path` is `root` or inside it (lexically; `root` may be `/`). */
@@ -47,7 +48,7 @@ export function parsedLines(path: string, makeParser: () => LineParser, signal?:
       const parser = makeParser();
       last = parser;
       for await (const { line } of readLines(path, { signal })) yield* parser.push(line);
-      yield* parser.end();
+      yield* stampWithFileTime(parser.end(), path);
     },
   };
 }

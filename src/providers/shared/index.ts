@@ -4,3 +4,5 @@ export * from './unknown-types.js';
 export * from './subagent.js';
 export * from './files.js';
 export * from './id-set.js';
+export * from './record-times.js';
+export * from './emit.js';

@@ -1,7 +1,12 @@
 import type { LogEventInput, LogSourceKind } from '../../schema/index.js';
 
-/** One normalized event produced by a provider parser, with where it came from. */
-export type ParsedEvent = [LogSourceKind, LogEventInput];
+/**
+ * One normalized event produced by a provider parser, with where it came
+ * from and, third, the time of the provider record it was made from (RFC 3339
+ * UTC with milliseconds; see record-times.ts). Parsers leave it out only while
+ * a file has shown no readable time at all.
+ */
+export type ParsedEvent = [LogSourceKind, LogEventInput, string?];
 
 /** What a parser learned about the session besides its events. */
 export interface SessionMeta {
