@@ -77,10 +77,11 @@ export function parseLegacySession(text: string, source: LogSourceKind = 'backfi
   }
   // Untimed events are left when the document has no readable time at all: the reader gives them the file's.
   for (const e of clock.end([])) out.push(e);
+  // The start is the document's first record (startTime, else the first timed entry); the end its latest time.
   for (const e of out) {
     const ts = e[2];
     if (ts === undefined) continue;
-    if (meta.startedAt === undefined || ts < meta.startedAt) meta.startedAt = ts;
+    meta.startedAt ??= ts;
     if (meta.endedAt === undefined || ts > meta.endedAt) meta.endedAt = ts;
   }
   return { meta, events: out };
