@@ -306,7 +306,7 @@ export class GeminiConversation {
   #mark(events: ParsedEvent[]): ParsedEvent[] {
     const agentId = this.#agentId;
     if (!agentId) return events;
-    return events.map(([s, e]) => [s, markSubagent(e, agentId)]);
+    return events.map(([s, e, ts]): ParsedEvent => (ts === undefined ? [s, markSubagent(e, agentId)] : [s, markSubagent(e, agentId), ts]));
   }
 }
 

@@ -124,7 +124,8 @@ describe('Claude parser rules', () => {
 
   it('reports each unknown record type once, with a sample, and counts all of them', () => {
     const p = createClaudeParser();
-    const out = ['{"type":"brand-new","a":1}', '{"type":"brand-new","a":2}', '{"no":"type"}'].flatMap((l) => p.push(l));
+    // Untimed records: their events wait for a time, here until the end of input.
+    const out = [...['{"type":"brand-new","a":1}', '{"type":"brand-new","a":2}', '{"no":"type"}'].flatMap((l) => p.push(l)), ...p.end()];
     expect(out.map(([, e]) => e)).toEqual([
       { type: 'provider_status', message: 'unknown record type: brand-new', data: { unknown_record_type: 'brand-new', sample: '{"type":"brand-new","a":1}' } },
       { type: 'provider_status', message: 'unknown record type: (no type)', data: { unknown_record_type: '(no type)', sample: '{"no":"type"}' } },

@@ -27,7 +27,7 @@ describe('Gemini legacy snapshot parser', () => {
   }
 
   it('emits a gemini message as soon as its tokens are in, and the rest as it arrives', () => {
-    const base = { sessionId: 's', projectHash: 'h', startTime: 't', lastUpdated: 't' };
+    const base = { sessionId: 's', projectHash: 'h', startTime: '2025-06-01T10:00:00Z', lastUpdated: '2025-06-01T10:00:00Z' };
     const u = { id: 'u1', type: 'user', content: 'hi' };
     const g = { id: 'g1', type: 'gemini', content: 'hello', model: 'm' };
     const p = createGeminiSnapshotParser();
@@ -46,8 +46,21 @@ describe('Gemini legacy snapshot parser', () => {
     expect(p.end()).toEqual([]);
   });
 
+  it('holds what a document without any readable time makes until a time is read, then gives it that time', () => {
+    const p = createGeminiSnapshotParser();
+    const u = { id: 'u1', type: 'user', content: 'hi' };
+    expect(p.pushSnapshot({ sessionId: 's', messages: [u] })).toEqual([]);
+    const later = p.pushSnapshot({ sessionId: 's', messages: [u, { id: 'i1', type: 'info', content: 'note', timestamp: '2025-06-01T10:00:01Z' }] });
+    expect(later.map(([, e, ts]) => [e.type, ts])).toEqual([
+      ['user_message', '2025-06-01T10:00:01.000Z'],
+      ['provider_status', '2025-06-01T10:00:01.000Z'],
+    ]);
+  });
+
   it('reports a document that does not parse as one parse_warning with its text, and recovers', () => {
     const p = createGeminiSnapshotParser();
+    // A first version gives the file a time; events of later ones then need not wait for one.
+    expect(p.pushText(JSON.stringify({ sessionId: 's', startTime: '2025-06-01T10:00:00Z', messages: [] }))).toEqual([]);
     const broken = '{"sessionId":"s","messages":[{"id":"u1","ty';
     expect(p.pushText(broken)).toMatchObject([[ 'provider_file', { type: 'parse_warning', raw: broken } ]]);
     expect(p.pushText('"just a string"')).toMatchObject([[ 'provider_file', { type: 'parse_warning' } ]]);
