@@ -17,7 +17,7 @@ export function createGeminiSnapshotParser(options: GeminiParserOptions = {}): G
 
   function pushSnapshot(doc: unknown): ParsedEvent[] {
     const d = obj(doc);
-    if (!d) return [parseWarning(source, 'gemini session document is not a JSON object', String(JSON.stringify(doc)))];
+    if (!d) return clock.stamp([parseWarning(source, 'gemini session document is not a JSON object', String(JSON.stringify(doc)))]);
     try {
       conv.mergeMeta(d);
       // The document's start times whatever comes before its first timed message.

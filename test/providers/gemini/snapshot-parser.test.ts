@@ -62,8 +62,9 @@ describe('Gemini legacy snapshot parser', () => {
     // A first version gives the file a time; events of later ones then need not wait for one.
     expect(p.pushText(JSON.stringify({ sessionId: 's', startTime: '2025-06-01T10:00:00Z', messages: [] }))).toEqual([]);
     const broken = '{"sessionId":"s","messages":[{"id":"u1","ty';
-    expect(p.pushText(broken)).toMatchObject([[ 'provider_file', { type: 'parse_warning', raw: broken } ]]);
-    expect(p.pushText('"just a string"')).toMatchObject([[ 'provider_file', { type: 'parse_warning' } ]]);
+    const at = '2025-06-01T10:00:00.000Z';
+    expect(p.pushText(broken)).toMatchObject([[ 'provider_file', { type: 'parse_warning', raw: broken }, at ]]);
+    expect(p.pushText('"just a string"')).toMatchObject([[ 'provider_file', { type: 'parse_warning' }, at ]]);
     expect(p.pushText(JSON.stringify({ sessionId: 's', messages: [{ id: 'u1', type: 'user', content: 'ok' }, 7] })).map(([, e]) => e.type)).toEqual([
       'user_message',
       'provider_status',
