@@ -78,6 +78,7 @@ const pause = () => new Promise<void>((r) => setTimeout(r, 40));
 describe('a live capture of a real run equals the import of its final files, ts included', () => {
   for (const run of RUNS) {
     it(`${run.provider}: print-multi-tool, replayed as it grew`, async () => {
+      const testStarted = new Date(Date.now() - 1).toISOString();
       const real = join(FIXTURES, run.provider, 'real', 'print-multi-tool');
       const steps = growthOf(join(real, '_run', 'growth.jsonl'), run.file);
       expect(steps.length).toBeGreaterThan(2);
@@ -105,7 +106,12 @@ describe('a live capture of a real run equals the import of its final files, ts 
       } finally {
         await coordinator.finish(true);
       }
-      const live = (await logEvents(coordinator.writer.logPath)).filter((e) => e.source_kind === 'provider_file');
+      const liveLog = await logEvents(coordinator.writer.logPath);
+      const live = liveLog.filter((e) => e.source_kind === 'provider_file');
+      // What the wrapper made itself (session_started, session_ended…) keeps the wall clock.
+      const wrapperMade = liveLog.filter((e) => e.source_kind === 'wrapper');
+      expect(wrapperMade.map((e) => e.type)).toEqual(expect.arrayContaining(['session_started', 'session_ended']));
+      for (const e of wrapperMade) expect(e.ts >= testStarted, `${e.type} at ${e.ts}`).toBe(true);
 
       // Import: the final files, in another home and another logs folder.
       const importHome = tempDir('times-import-home-');
