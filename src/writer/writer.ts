@@ -54,6 +54,8 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
   #lastProbe = -Infinity;
   #tsMs = -1;
   #tsText = '';
+  #givenTs: unknown = undefined;
+  #givenTsText = '';
   /** Size at the last fsync, so close() does not repeat finish()'s. */
   #syncedSize = -1;
   #providerSessionId: string | null;
@@ -155,7 +157,7 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
     if (!SOURCE_KINDS.has(sourceKind)) {
       throw new SessionLogError('ERR_INVALID_EVENT', `invalid source kind ${JSON.stringify(sourceKind)}`);
     }
-    const ts = options?.ts === undefined ? null : normalizeEventTime(options.ts);
+    const ts = options?.ts === undefined ? null : this.#eventTime(options.ts);
     return this.#write(sourceKind, normalizeEventInput(event), null, ts);
   }
 
@@ -185,6 +187,16 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
     if (this.#opts.fsync === 'always') fs.fdatasyncSync(this.#fd);
     this.#notify(event);
     return event;
+  }
+
+  /** A given time, validated and normalized; the events of one provider record share it, so it is parsed once. */
+  #eventTime(ts: string): string {
+    if (ts !== this.#givenTs) {
+      const normalized = normalizeEventTime(ts);
+      this.#givenTs = ts;
+      this.#givenTsText = normalized;
+    }
+    return this.#givenTsText;
   }
 
   /** RFC 3339 UTC with milliseconds; formatted once per millisecond (a burst shares it). */

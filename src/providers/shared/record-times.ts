@@ -72,9 +72,17 @@ export class RecordClock {
     return this.#last;
   }
 
+  #raw: unknown;
+  #rawTs: string | undefined;
+
   /** Notes the time of the record being read; returns it normalized (undefined when unreadable). */
   note(raw: unknown): string | undefined {
-    const ts = recordTime(raw);
+    // Neighbouring records often share their time: parse it once.
+    if (raw !== this.#raw || raw === undefined) {
+      this.#raw = raw;
+      this.#rawTs = recordTime(raw);
+    }
+    const ts = this.#rawTs;
     if (ts !== undefined) this.#last = ts;
     return ts;
   }
