@@ -75,6 +75,14 @@ export interface StreamedLog {
  * if the adapter's own first event is a `session_started`, or its last a
  * `session_ended`, that one is used instead of adding a second.
  *
+ * Times (docs/time-semantics.md): each event is written with the time its
+ * adapter gave (the third element of its tuple); one without a valid time
+ * takes the nearest earlier event's, else the nearest later one's (such
+ * events wait in memory). `session_started` gets the first record's time,
+ * `session_ended` the latest; the import's own clock is used only when
+ * neither the events, nor the adapter's reported times, nor the source files
+ * give any time at all (an adapter of one's own that reports none).
+ *
  * On any error, or when `signal` aborts while events are read, the temp file
  * is removed and the old log is left untouched.
  */
