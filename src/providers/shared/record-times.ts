@@ -49,11 +49,6 @@ export function recordTime(value: unknown): string | undefined {
   return RFC3339_UTC.test(text) ? text : undefined;
 }
 
-/** Milliseconds of a time made by {@link recordTime} (or any valid time), NaN otherwise. */
-export function timeMs(ts: string | undefined): number {
-  return ts === undefined ? Number.NaN : Date.parse(ts);
-}
-
 /**
  * Applies the rule above to one file's events as a parser produces them.
  * A parser calls {@link note} with each record's raw time before mapping the
