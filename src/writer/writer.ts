@@ -7,6 +7,7 @@ import type { LogEventInput, LogEventKind } from '../schema/kinds.js';
 import { normalizeEventInput, serializeEvent } from '../schema/serialize.js';
 import type { LogSink, SessionLogMetadata } from '../schema/adapters.js';
 import { withFileLock } from '../index-files/lock.js';
+import { checkEnvelope, eventOf } from './envelope.js';
 import { IndexSync, type IndexSyncState } from './index-sync.js';
 import { repairTail, scanForeign, writeWhole } from './log-file.js';
 import { resolveWriterOptions, type ResolvedWriterOptions, type WriterOptions } from './options.js';
@@ -142,7 +143,8 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
   /**
    * Validates the event, assigns the next `seq` and writes the whole line with
    * one write on the open O_APPEND descriptor before returning; then calls the
-   * subscribers. Throws ERR_INVALID_EVENT (nothing written) or ERR_WRITER_CLOSED.
+   * subscribers. Throws ERR_INVALID_EVENT (nothing written; also for a
+   * usage_limit_hit naming a provider other than the writer's) or ERR_WRITER_CLOSED.
    */
   emit(sourceKind: LogSourceKind, event: LogEventInput): AgentLogEvent {
     if (this.#closing) throw new SessionLogError('ERR_WRITER_CLOSED', `writer for ${this.logPath} is closed`);
@@ -158,18 +160,18 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
       this.#lastProbe = now;
       this.#absorbForeignAppends();
     }
-    const event = {
-      seq: this.#nextSeq,
-      ts: this.#timestamp(now),
-      provider: env ? env.provider : this.#meta.provider,
-      wrapper_session_id: env ? env.wrapper_session_id : this.#meta.wrapperSessionId,
-      provider_session_id: env ? env.provider_session_id : this.#providerSessionId,
-      source_kind: sourceKind,
-      completeness: env ? env.completeness : this.#completeness,
-      ...kind,
-    } as AgentLogEvent;
-    // usage_limit_hit may carry its own `provider`; the envelope's is the one written.
-    if (kind.type === 'usage_limit_hit') event.provider = env ? env.provider : this.#meta.provider;
+    const event = eventOf(
+      {
+        seq: this.#nextSeq,
+        ts: this.#timestamp(now),
+        provider: env ? env.provider : this.#meta.provider,
+        wrapper_session_id: env ? env.wrapper_session_id : this.#meta.wrapperSessionId,
+        provider_session_id: env ? env.provider_session_id : this.#providerSessionId,
+        source_kind: sourceKind,
+        completeness: env ? env.completeness : this.#completeness,
+      },
+      kind,
+    );
     let line = serializeEvent(event, kind) + '\n';
     if (this.#needsNewline) line = '\n' + line;
     this.#size += writeWhole(this.#fd, line);
@@ -226,6 +228,12 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
     if (!this.#fdOpen) return { ok: false, code: 'ERR_WRITER_CLOSED', message: 'writer is closed' };
     try {
       const kind = normalizeEventInput(req.event as LogEventInput);
+      checkEnvelope(
+        { provider: this.#meta.provider, wrapperSessionId: this.#meta.wrapperSessionId },
+        String(req.provider),
+        String(req.wrapper_session_id),
+        this.logPath,
+      );
       const event = this.#write('wrapper', kind, {
         provider: String(req.provider),
         wrapper_session_id: String(req.wrapper_session_id),
