@@ -68,9 +68,10 @@ export class BackfillRun {
     readonly progress: ProgressReporter,
     private readonly signal: AbortSignal | undefined,
     private readonly threads: ImportThreads = new ImportThreads(0, undefined),
+    globalIndexDir: string | null = null,
   ) {
     this.sessionsDir = join(logsDir, 'sessions');
-    this.batch = new IndexBatch(logsDir, this.live);
+    this.batch = new IndexBatch(logsDir, this.live, globalIndexDir);
     this.commits = new CommitQueue(
       (c, written) => this.recordCommitted(c, written),
       (c, err) => this.result.failed.push({ key: c.key, error: message(err) }),
@@ -103,9 +104,10 @@ export class BackfillRun {
       provider_session_id: meta.providerSessionId ?? null,
       log_path: c.logPath,
       completeness: c.session.completeness,
-      // When the session happened, not when it was imported (zag's choice), where the adapter knows.
-      started_at: written.sourceStartedAt ?? written.startedAt,
-      ended_at: written.sourceEndedAt ?? written.endedAt,
+      // The times of the log's session_started and session_ended lines, so that
+      // the index says what the log says and a rebuilt index says the same.
+      started_at: written.startedAt,
+      ended_at: written.endedAt,
       workspace_path: meta.workspacePath ?? null,
       command: meta.command,
       source_paths: [...c.session.sourcePaths],

@@ -283,8 +283,9 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
   /** Emits session_ended, sets `ended_at` in the index and (by default) fsyncs. Idempotent. */
   finish(success: boolean, error?: string | null): Promise<void> {
     this.#finished ??= (async () => {
-      this.emit('wrapper', { type: 'session_ended', success, error: error ?? null });
-      this.#index.markEnded(new Date().toISOString());
+      const ended = this.emit('wrapper', { type: 'session_ended', success, error: error ?? null });
+      // The line's own time: a rebuilt index reads ended_at from this line.
+      this.#index.markEnded(ended.ts);
       await this.#index.flush(false);
       this.#syncIfNeeded();
     })();
