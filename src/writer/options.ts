@@ -81,7 +81,7 @@ export function resolveWriterOptions(o: WriterOptions = {}): ResolvedWriterOptio
   return {
     globalIndexDir: o.globalIndexDir ?? null,
     fsync: o.fsync ?? 'finish',
-    indexUpdates: o.indexUpdates ?? 'coalesce',
+    indexUpdates: o.indexUpdates ?? 'immediate',
     indexFlushDelayMs: o.indexFlushDelayMs ?? 1000,
     indexFsync: o.indexFsync ?? false,
     lock: o.lock ?? {},
