@@ -12,6 +12,7 @@ import { summarizeLog } from './log-summary.js';
 import { readImportedSources, readSessionFacts } from './session-facts.js';
 import {
   loadIndexFile,
+  spliceIndexFile,
   updateIndexFile,
   type IndexFileOptions,
   type IndexKind,
@@ -176,7 +177,11 @@ export async function rebuildIndex(logsDir: string, options: IndexFileOptions = 
   return { sessions: entries.map((e) => ({ ...e, source_paths: [...e.source_paths] })) };
 }
 
-/** Inserts or updates one session's entry (under the lock). `apply` gets the current entry, if any. */
+/**
+ * Inserts or updates one session's entry (under the lock), splicing its text
+ * into the file rather than rewriting every entry. `apply` gets the current
+ * entry, if any.
+ */
 export async function upsertIndexEntry(
   logsDir: string,
   wrapperSessionId: string,
@@ -184,17 +189,12 @@ export async function upsertIndexEntry(
   options: IndexFileOptions = {},
 ): Promise<SessionLogIndexEntry> {
   let written!: SessionLogIndexEntry;
-  await updateIndexFile(
+  await spliceIndexFile(
     SESSION_INDEX,
     logsDir,
-    (entries) => {
-      const i = entries.findIndex((e) => e.wrapper_session_id === wrapperSessionId);
-      written = apply(i >= 0 ? entries[i] : undefined);
-      const next = entries.slice();
-      if (i >= 0) next[i] = written;
-      else next.push(written);
-      return next;
-    },
+    'wrapper_session_id',
+    wrapperSessionId,
+    (existing) => (written = apply(existing)),
     options,
   );
   return written;

@@ -14,8 +14,8 @@ export interface IndexSyncState {
 
 /**
  * Keeps one session's `index.json` entry (and its global-index entry) in step
- * with the writer. Every update resolves once the index holds it
- * (`'immediate'`, the default): a write starts at once, and updates that
+ * with the writer. Every update resolves once the index holds it: a write
+ * starts at once, and updates that
  * arrive while it is in flight all go into the one write that follows it
  * (group commit), so a burst of updates costs two writes, not one per update.
  * Each write also refreshes the session's facts file (see session-facts.ts),
@@ -39,7 +39,6 @@ export class IndexSync {
   /** The write that starts when the one in flight ends; every update meanwhile waits for it. */
   #next: Promise<void> | null = null;
   #nextForced = false;
-  #timer: NodeJS.Timeout | null = null;
   readonly #getState: () => IndexSyncState;
 
   constructor(
@@ -57,7 +56,7 @@ export class IndexSync {
     this.#globalDir = opts.globalIndexDir;
   }
 
-  /** Notes a state change; resolves once it is written ('immediate') or at once ('delayed'). */
+  /** Notes a state change; resolves once `index.json` holds it. */
   async update(): Promise<void> {
     const state = this.#getState();
     const w = this.#written;
@@ -86,15 +85,14 @@ export class IndexSync {
     this.#dirty = true;
   }
 
-  async #afterChange(): Promise<void> {
-    if (this.#opts.indexUpdates === 'immediate') return this.flush(false);
-    if (this.#timer) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      // A failed background write stays dirty and is retried at finish/close.
-      this.flush(false).catch(() => undefined);
-    }, this.#opts.indexFlushDelayMs);
-    this.#timer.unref();
+  /**
+   * A delayed, coalescing mode was tried (issue #2) and dropped (issue #12):
+   * it made an awaited update resolve before the file held it, and in a
+   * fresh process it was no faster, since a write splices one entry into the
+   * file (see spliceIndexEntry) instead of re-serializing the whole index.
+   */
+  #afterChange(): Promise<void> {
+    return this.flush(false);
   }
 
   /**
@@ -122,10 +120,8 @@ export class IndexSync {
     return next;
   }
 
-  /** Cancels the timer and writes whatever is still pending. */
+  /** Writes whatever is still pending (a failed write stays pending). */
   close(): Promise<void> {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
     return this.flush(false);
   }
 
