@@ -68,9 +68,10 @@ export class BackfillRun {
     readonly progress: ProgressReporter,
     private readonly signal: AbortSignal | undefined,
     private readonly threads: ImportThreads = new ImportThreads(0, undefined),
+    globalIndexDir: string | null = null,
   ) {
     this.sessionsDir = join(logsDir, 'sessions');
-    this.batch = new IndexBatch(logsDir, this.live);
+    this.batch = new IndexBatch(logsDir, this.live, globalIndexDir);
     this.commits = new CommitQueue(
       (c, written) => this.recordCommitted(c, written),
       (c, err) => this.result.failed.push({ key: c.key, error: message(err) }),
@@ -103,7 +104,8 @@ export class BackfillRun {
       provider_session_id: meta.providerSessionId ?? null,
       log_path: c.logPath,
       completeness: c.session.completeness,
-      // When the session happened (its first and last record times), never when it was imported.
+      // The times of the log's session_started and session_ended lines (the session's first and
+      // last record times, never the import's), so a rebuilt index says the same.
       started_at: written.startedAt,
       ended_at: written.endedAt,
       workspace_path: meta.workspacePath ?? null,

@@ -50,7 +50,15 @@ export async function runBackfillHere(
   if (signal?.aborted) throw abortError(signal);
   const lock = await acquireRunLock(logsDir, signal);
   const threads = new ImportThreads(options.threads ?? defaultImportThreads(), signal);
-  const run = new BackfillRun(logsDir, root ?? null, lock, new ProgressReporter(options.onProgress), signal, threads);
+  const run = new BackfillRun(
+    logsDir,
+    root ?? null,
+    lock,
+    new ProgressReporter(options.onProgress),
+    signal,
+    threads,
+    options.globalIndexDir ?? null,
+  );
   try {
     await run.prepare();
     for (const adapter of adapters) await run.scan(adapter);

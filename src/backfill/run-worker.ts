@@ -23,6 +23,7 @@ async function run(msg: Extract<RunRequest, { type: 'run' }>): Promise<RunReply>
     const result = await runBackfillHere(msg.logsDir, msg.root, adapters, {
       signal: controller.signal,
       threads: msg.threads,
+      globalIndexDir: msg.globalIndexDir,
       onProgress: msg.progress ? (progress) => port!.postMessage({ type: 'progress', id, progress } satisfies RunReply) : undefined,
     });
     return { type: 'done', id, result };

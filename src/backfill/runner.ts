@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { SessionLogError } from '../errors.js';
 import type { HistoricalLogAdapter } from '../schema/index.js';
 import { runBackfillHere } from './run-here.js';
@@ -33,6 +34,8 @@ export async function runBackfill(
     throw new SessionLogError('ERR_INVALID_OPTION', `threads must be a whole number >= 0, got ${String(threads)}`);
   }
   if (signal?.aborted) throw abortError(signal);
+  // Absolute: the index's log_path values are resolved against it.
+  logsDir = resolve(logsDir);
   const here = (): Promise<BackfillResult> => runBackfillHere(logsDir, root, adapters, options);
   const portable = options.inWorker === false ? null : portableRun(adapters);
   return portable ? runInThread(logsDir, root ?? null, portable, options, here) : here();

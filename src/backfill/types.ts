@@ -3,6 +3,12 @@ import type { BackfillProgress } from './progress.js';
 export interface RunBackfillOptions {
   /** Called at most every 100 ms, and at each phase change. */
   onProgress?: (progress: BackfillProgress) => void;
+  /**
+   * Also record each imported session in `<dir>/sessions_index.json` (zag's
+   * global index, as the writer does for a live session), one locked write
+   * per batch of sessions. Default: none.
+   */
+  globalIndexDir?: string | null;
   /** Stops the run between two events; the run then rejects with `ERR_ABORTED`. */
   signal?: AbortSignal;
   /**

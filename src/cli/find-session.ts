@@ -2,6 +2,7 @@ import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SessionLogError } from '../errors.js';
 import { loadGlobalIndex, loadIndex } from '../index-files/index.js';
+import { sessionLogPath } from '../index-files/log-path.js';
 import type { SessionLogIndexEntry } from '../schema/index.js';
 import type { Locations } from './options.js';
 
@@ -24,7 +25,8 @@ const SAFE_ID = /^[^/\\\0]+$/;
 /**
  * Finds a session by its id, the provider's session id, or a unique prefix of
  * the session id (else of the provider's id): in this project's index, then
- * the global index, then the log files themselves (an index can lag behind a
+ * the global index, then the log files themselves. A session's log is read
+ * from this logs folder when it is there, whatever path an index gives (an index can lag behind a
  * log that is being written).
  * Rejects with ERR_NOT_FOUND or ERR_AMBIGUOUS_ID (naming the matches).
  */
@@ -53,11 +55,14 @@ async function listCandidates(loc: Locations): Promise<Candidate[]> {
   const index = await loadIndex(loc.logsDir);
   for (const e of index.sessions) {
     const keys = [e.wrapper_session_id, ...(e.provider_session_id ? [e.provider_session_id] : [])];
-    out.push({ id: e.wrapper_session_id, logPath: e.log_path, provider: e.provider, entry: e, keys });
+    const logPath = sessionLogPath(loc.logsDir, e.wrapper_session_id, e.log_path);
+    out.push({ id: e.wrapper_session_id, logPath, provider: e.provider, entry: { ...e, log_path: logPath }, keys });
   }
   const global = await loadGlobalIndex(loc.globalIndexDir).catch(() => ({ sessions: [] }));
   for (const g of global.sessions) {
-    out.push({ id: g.session_id, logPath: g.log_path, provider: g.provider, entry: null, keys: [g.session_id] });
+    // The same session in this folder (e.g. a copy of the project's logs) is read there.
+    const logPath = sessionLogPath(loc.logsDir, g.session_id, g.log_path);
+    out.push({ id: g.session_id, logPath, provider: g.provider, entry: null, keys: [g.session_id] });
   }
   const sessionsDir = join(loc.logsDir, 'sessions');
   const files = await readdir(sessionsDir).catch(() => [] as string[]);

@@ -12,7 +12,7 @@ import { loadIndex, rebuildIndex } from './session-index.js';
 import {
   loadIndexFile,
   replaceIndexFile,
-  updateIndexFile,
+  spliceIndexFile,
   type IndexFileOptions,
   type IndexKind,
 } from './store.js';
@@ -120,25 +120,19 @@ export async function upsertGlobalEntry(
   const parsed = GlobalSessionEntrySchema.safeParse(entry);
   if (!parsed.success) throw new SessionLogError('ERR_INVALID_EVENT', 'invalid global session entry');
   const next = parsed.data;
-  await updateIndexFile(
+  await spliceIndexFile(
     GLOBAL_INDEX,
     baseDir,
-    (entries) => {
-      const i = entries.findIndex((e) => e.session_id === next.session_id);
-      if (i < 0) return [...entries, next];
-      const old = entries[i]!;
-      if (
-        old.project === next.project &&
-        old.log_path === next.log_path &&
-        old.provider === next.provider &&
-        old.started_at === next.started_at
-      ) {
-        return null;
-      }
-      const copy = entries.slice();
-      copy[i] = next;
-      return copy;
-    },
+    'session_id',
+    next.session_id,
+    (old) =>
+      old &&
+      old.project === next.project &&
+      old.log_path === next.log_path &&
+      old.provider === next.provider &&
+      old.started_at === next.started_at
+        ? null
+        : next,
     options,
   );
 }

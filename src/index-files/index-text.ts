@@ -19,9 +19,10 @@ export interface ParsedIndex<E> {
   entries: readonly E[];
 }
 
-const PREFIX = '{\n  "sessions": [\n';
-const SUFFIX = '\n  ]\n}';
-const EMPTY = '{\n  "sessions": []\n}';
+/** The canonical layout's fixed parts (serde's pretty layout): before, after and instead of the entries. */
+export const PREFIX = '{\n  "sessions": [\n';
+export const SUFFIX = '\n  ]\n}';
+export const EMPTY = '{\n  "sessions": []\n}';
 /** Between two entries. A JSON string never holds a raw newline, so this only matches layout. */
 const SEPARATOR = ',\n    {\n';
 const ENTRY_START = '    {\n';

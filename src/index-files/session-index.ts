@@ -9,8 +9,10 @@ import {
 } from '../schema/index-files.js';
 import { LOG_COMPLETENESS_VALUES } from '../schema/enums.js';
 import { summarizeLog } from './log-summary.js';
+import { readImportedSources, readSessionFacts } from './session-facts.js';
 import {
   loadIndexFile,
+  spliceIndexFile,
   updateIndexFile,
   type IndexFileOptions,
   type IndexKind,
@@ -34,11 +36,50 @@ function orderedEntry(e: SessionLogIndexEntry): Record<string, unknown> {
   };
 }
 
-/** Builds index entries from `<logsDir>/sessions/*.jsonl`, keeping what only the old index knew. */
+/**
+ * One session's entry as its log and our files say (see session-facts.ts):
+ * a live session's recorded entry, an imported one's log plus its source
+ * files from the backfill state, else the log plus what the old index knew.
+ * The log path is always the one inside the folder being rebuilt.
+ */
+function rebuiltEntry(
+  logsDir: string,
+  logPath: string,
+  summary: SessionLogIndexEntry | null,
+  old: SessionLogIndexEntry | undefined,
+  importedSources: () => Map<string, string[]>,
+): SessionLogIndexEntry | null {
+  const id = path.basename(logPath, '.jsonl');
+  const facts = readSessionFacts(logsDir, id);
+  if (facts && !facts.backfilled) {
+    // A session_ended written after the last index write (e.g. a crash in between) still counts.
+    return { ...facts, log_path: logPath, ended_at: facts.ended_at ?? summary?.ended_at ?? null };
+  }
+  if (!summary) {
+    // Created but nothing emitted yet: only the old index can describe it.
+    return old ? { ...old, log_path: logPath } : null;
+  }
+  if (summary.backfilled) {
+    const key = `${summary.provider}:${summary.provider_session_id ?? summary.wrapper_session_id}`;
+    const sources = importedSources().get(key);
+    if (sources) return { ...summary, source_paths: sources };
+  }
+  if (!old) return summary;
+  return {
+    ...summary,
+    command: summary.command ?? old.command,
+    workspace_path: summary.workspace_path ?? old.workspace_path,
+    source_paths: old.source_paths,
+    ended_at: summary.ended_at ?? old.ended_at,
+  };
+}
+
+/** Builds index entries from `<logsDir>/sessions/*.jsonl`, with what only our other files (or the old index) know. */
 async function entriesFromLogs(
   logsDir: string,
   previous: readonly SessionLogIndexEntry[],
 ): Promise<SessionLogIndexEntry[]> {
+  logsDir = path.resolve(logsDir);
   const sessionsDir = path.join(logsDir, 'sessions');
   let names: string[] = [];
   try {
@@ -47,28 +88,14 @@ async function entriesFromLogs(
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const byId = new Map(previous.map((e) => [e.wrapper_session_id, e]));
+  let sources: Map<string, string[]> | null = null;
+  const importedSources = (): Map<string, string[]> => (sources ??= readImportedSources(logsDir));
   const fromLogs = new Map<string, SessionLogIndexEntry>();
   for (const name of names) {
     const logPath = path.join(sessionsDir, name);
-    const summary = summarizeLog(logPath);
-    const old = byId.get(path.basename(name, '.jsonl'));
-    if (!summary) {
-      // Created but nothing emitted yet: only the old index can describe it.
-      if (old) fromLogs.set(old.wrapper_session_id, old);
-      continue;
-    }
-    fromLogs.set(
-      summary.wrapper_session_id,
-      old
-        ? {
-            ...summary,
-            command: summary.command ?? old.command,
-            workspace_path: summary.workspace_path ?? old.workspace_path,
-            source_paths: old.source_paths,
-            ended_at: summary.ended_at ?? old.ended_at,
-          }
-        : summary,
-    );
+    const id = path.basename(name, '.jsonl');
+    const entry = rebuiltEntry(logsDir, logPath, summarizeLog(logPath), byId.get(id), importedSources);
+    if (entry) fromLogs.set(entry.wrapper_session_id, entry);
   }
   const out: SessionLogIndexEntry[] = [];
   for (const old of previous) {
@@ -150,7 +177,11 @@ export async function rebuildIndex(logsDir: string, options: IndexFileOptions = 
   return { sessions: entries.map((e) => ({ ...e, source_paths: [...e.source_paths] })) };
 }
 
-/** Inserts or updates one session's entry (under the lock). `apply` gets the current entry, if any. */
+/**
+ * Inserts or updates one session's entry (under the lock), splicing its text
+ * into the file rather than rewriting every entry. `apply` gets the current
+ * entry, if any.
+ */
 export async function upsertIndexEntry(
   logsDir: string,
   wrapperSessionId: string,
@@ -158,17 +189,12 @@ export async function upsertIndexEntry(
   options: IndexFileOptions = {},
 ): Promise<SessionLogIndexEntry> {
   let written!: SessionLogIndexEntry;
-  await updateIndexFile(
+  await spliceIndexFile(
     SESSION_INDEX,
     logsDir,
-    (entries) => {
-      const i = entries.findIndex((e) => e.wrapper_session_id === wrapperSessionId);
-      written = apply(i >= 0 ? entries[i] : undefined);
-      const next = entries.slice();
-      if (i >= 0) next[i] = written;
-      else next.push(written);
-      return next;
-    },
+    'wrapper_session_id',
+    wrapperSessionId,
+    (existing) => (written = apply(existing)),
     options,
   );
   return written;

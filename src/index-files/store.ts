@@ -4,6 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { SessionLogError } from '../errors.js';
 import { formatIndexBytes, parseIndex, type IndexCodec, type ParsedIndex } from './index-text.js';
 import { withFileLock, type LockOptions } from './lock.js';
+import { spliceEntryInFile } from './splice.js';
 
 /** Options shared by every index read-modify-write. */
 export interface IndexFileOptions {
@@ -160,4 +161,92 @@ export async function replaceIndexFile<E extends object>(
   const file = path.join(dir, kind.fileName);
   fs.mkdirSync(dir, { recursive: true });
   await withFileLock(file, () => writeIndexFile(kind, file, entries, options), options.lock);
+}
+
+/**
+ * Inserts or replaces the one entry whose `keyField` is `key`, under the
+ * cross-process lock, splicing its text into the file (see spliceEntry) when
+ * the file has the canonical layout; otherwise (missing, corrupt, another
+ * layout) it is the whole-file read-modify-write of {@link updateIndexFile}.
+ * `apply` returns the new entry, or null to leave the file untouched.
+ * Resolves with the entry the file now holds (undefined if there is none).
+ */
+export async function spliceIndexFile<E extends object>(
+  kind: IndexKind<E>,
+  dir: string,
+  keyField: keyof E & string,
+  key: string,
+  apply: (existing: E | undefined) => E | null,
+  options: IndexFileOptions = {},
+): Promise<E | undefined> {
+  const file = path.join(dir, kind.fileName);
+  fs.mkdirSync(dir, { recursive: true });
+  return withFileLock(
+    file,
+    async () => {
+      const done = spliceLocked(kind, file, keyField, key, apply, options.fsync ?? false);
+      if (done) return done.entry;
+      const current = await loadLocked(kind, dir, options);
+      const i = current.findIndex((e) => (e as Record<string, unknown>)[keyField] === key);
+      const next = apply(i >= 0 ? current[i] : undefined);
+      if (next === null) return i >= 0 ? current[i] : undefined;
+      const entries = current.slice();
+      if (i >= 0) entries[i] = next;
+      else entries.push(next);
+      await writeIndexFile(kind, file, entries, options);
+      return next;
+    },
+    options.lock,
+  );
+}
+
+/** The splice itself; null when the whole file must be read instead (missing, another layout, a bad entry). */
+function spliceLocked<E extends object>(
+  kind: IndexKind<E>,
+  file: string,
+  keyField: string,
+  key: string,
+  apply: (existing: E | undefined) => E | null,
+  fsync: boolean,
+): { entry: E | undefined } | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new SessionLogError('ERR_IO', `cannot open ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    const keyBefore = statKey(fs.fstatSync(fd, { bigint: true }));
+    const spliced = spliceEntryInFile(kind, file, fd, keyField, key, apply, fsync);
+    if (spliced.status === 'unsure') return null;
+    if (spliced.status === 'unchanged') return { entry: spliced.previous };
+    refreshCache(file, keyBefore, keyField, key, spliced.next);
+    return { entry: spliced.next };
+  } catch (err) {
+    if (err instanceof SessionLogError) throw err;
+    throw new SessionLogError('ERR_IO', `cannot update ${file}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * After a splice: a cached parse that was of the file as it was before is
+ * brought up to date (so the next read in this process costs nothing); a
+ * stale one is left stale, and its entries still spare the next read the
+ * parse of every unchanged entry.
+ */
+function refreshCache<E extends object>(file: string, keyBefore: string, keyField: string, key: string, entry: E): void {
+  const slot = cache.get(file) as CacheSlot<E> | undefined;
+  if (!slot || slot.key !== keyBefore) return;
+  try {
+    const entries = slot.entries.slice();
+    const i = entries.findIndex((e) => (e as Record<string, unknown>)[keyField] === key);
+    if (i >= 0) entries[i] = entry;
+    else entries.push(entry);
+    cache.set(file, { key: statKey(fs.statSync(file, { bigint: true })), entries });
+  } catch {
+    cache.delete(file);
+  }
 }

@@ -5,6 +5,7 @@ import type { AgentLogEvent } from '../schema/event.js';
 import type { LogEventInput } from '../schema/kinds.js';
 import { normalizeEventInput, serializeEvent } from '../schema/serialize.js';
 import { withFileLock, type LockOptions } from '../index-files/lock.js';
+import { checkEnvelope, checkLimitProvider, eventOf, readLogIdentity } from './envelope.js';
 import { repairTail, writeWhole } from './log-file.js';
 import { probeOwner, readOwnerRecord, removeStaleOwner, sendToOwner, type AppendRequest } from './owner.js';
 
@@ -29,8 +30,10 @@ function toEvent(value: Record<string, unknown>): AgentLogEvent {
  * correct, unique `seq` (see the protocol in owner.ts): handed to the live
  * owner if there is one, else appended under the log lock after recovering the
  * last `seq` from the tail. Resolves with the written event once its line is
- * in the file; rejects with ERR_INVALID_EVENT (nothing written), or
- * ERR_LOCK_TIMEOUT / ERR_IO. Like zag, the line's source kind is `wrapper` and
+ * in the file; rejects with ERR_INVALID_EVENT (nothing written) for an
+ * invalid event, for a provider or wrapper session id other than the log's
+ * (as its lines say), or for a `usage_limit_hit` naming another provider;
+ * or with ERR_LOCK_TIMEOUT / ERR_IO. Like zag, the line's source kind is `wrapper` and
  * its completeness `full`.
  */
 export async function appendEventToLog(
@@ -41,7 +44,11 @@ export async function appendEventToLog(
   event: LogEventInput,
   options: AppendOptions = {},
 ): Promise<AgentLogEvent> {
+  if (typeof provider !== 'string' || provider === '' || typeof wrapperSessionId !== 'string' || wrapperSessionId === '') {
+    throw new SessionLogError('ERR_INVALID_EVENT', 'provider and wrapperSessionId must be non-empty strings');
+  }
   const kind = normalizeEventInput(event);
+  checkLimitProvider(kind, provider);
   const file = path.resolve(logPath);
   const req: AppendRequest = {
     op: 'append',
@@ -79,20 +86,23 @@ export async function appendEventToLog(
         }
         const fd = fs.openSync(file, 'a+');
         try {
+          // Checked before anything is written, the torn-tail repair included.
+          checkEnvelope(readLogIdentity(fd), provider, wrapperSessionId, file);
           const tail = repairTail(fd);
           let seq = tail.nextSeq;
           let line = '';
-          const envelope = {
+          const ts = new Date().toISOString();
+          const envelope = (s: number) => ({
+            seq: s,
+            ts,
             provider,
             wrapper_session_id: wrapperSessionId,
             provider_session_id: providerSessionId ?? null,
             source_kind: 'wrapper' as const,
             completeness: 'full' as const,
-          };
-          const ts = new Date().toISOString();
-          if (tail.warning) line += serializeEvent({ seq: seq++, ts, ...envelope }, tail.warning) + '\n';
-          const written = { seq: seq, ts, ...envelope, ...kind } as AgentLogEvent;
-          if (kind.type === 'usage_limit_hit') written.provider = provider;
+          });
+          if (tail.warning) line += serializeEvent(envelope(seq++), tail.warning) + '\n';
+          const written = eventOf(envelope(seq), kind);
           line += serializeEvent(written, kind) + '\n';
           writeWhole(fd, line);
           if (options.fsync) fs.fdatasyncSync(fd);

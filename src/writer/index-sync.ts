@@ -3,6 +3,7 @@ import type { SessionLogIndexEntry } from '../schema/index-files.js';
 import type { SessionLogMetadata } from '../schema/adapters.js';
 import { upsertIndexEntry } from '../index-files/session-index.js';
 import { projectNameOf, upsertGlobalEntry } from '../index-files/global-index.js';
+import { writeSessionFacts } from '../index-files/session-facts.js';
 import type { ResolvedWriterOptions } from './options.js';
 
 /** The writer's side of its index entry that changes during a session. */
@@ -13,8 +14,12 @@ export interface IndexSyncState {
 
 /**
  * Keeps one session's `index.json` entry (and its global-index entry) in step
- * with the writer, writing as rarely as the policy allows: every write
- * rewrites the whole index under a cross-process lock.
+ * with the writer. Every update resolves once the index holds it: a write
+ * starts at once, and updates that
+ * arrive while it is in flight all go into the one write that follows it
+ * (group commit), so a burst of updates costs two writes, not one per update.
+ * Each write also refreshes the session's facts file (see session-facts.ts),
+ * so a rebuilt index can say exactly what this one says.
  */
 export class IndexSync {
   readonly #logsDir: string;
@@ -29,8 +34,11 @@ export class IndexSync {
   #dirty = false;
   #globalDir: string | null;
   #globalDoneFor: string | null = null;
-  #chain: Promise<void> = Promise.resolve();
-  #timer: NodeJS.Timeout | null = null;
+  /** The write running now, if any. */
+  #inFlight: Promise<void> | null = null;
+  /** The write that starts when the one in flight ends; every update meanwhile waits for it. */
+  #next: Promise<void> | null = null;
+  #nextForced = false;
   readonly #getState: () => IndexSyncState;
 
   constructor(
@@ -48,7 +56,7 @@ export class IndexSync {
     this.#globalDir = opts.globalIndexDir;
   }
 
-  /** Notes a state change; writes it now ('immediate') or soon ('coalesce'). */
+  /** Notes a state change; resolves once `index.json` holds it. */
   async update(): Promise<void> {
     const state = this.#getState();
     const w = this.#written;
@@ -71,33 +79,49 @@ export class IndexSync {
     this.#globalDir = dir;
   }
 
+  /** `ts`: the session_ended line's own time, so the index and the log agree. */
   markEnded(ts: string): void {
     this.#endedAt = ts;
     this.#dirty = true;
   }
 
-  async #afterChange(): Promise<void> {
-    if (this.#opts.indexUpdates === 'immediate') return this.flush(false);
-    if (this.#timer) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      // A failed background write stays dirty and is retried at finish/close.
-      this.flush(false).catch(() => undefined);
-    }, this.#opts.indexFlushDelayMs);
-    this.#timer.unref();
+  /**
+   * A delayed, coalescing mode was tried (issue #2) and dropped (issue #12):
+   * it made an awaited update resolve before the file held it, and in a
+   * fresh process it was no faster, since a write splices one entry into the
+   * file (see spliceIndexEntry) instead of re-serializing the whole index.
+   */
+  #afterChange(): Promise<void> {
+    return this.flush(false);
   }
 
-  /** Writes pending changes (all of them if `force`), one write at a time. */
+  /**
+   * Resolves once a write that began after this call has ended: the one
+   * already queued behind the write in flight if there is one (group
+   * commit), else a new one. The write reads the writer's state when it
+   * starts, so it carries every change made until then.
+   */
   flush(force: boolean): Promise<void> {
-    const run = this.#chain.then(() => this.#write(force));
-    this.#chain = run.catch(() => undefined);
-    return run;
+    if (force) this.#nextForced = true;
+    if (this.#next) return this.#next;
+    const previous = this.#inFlight;
+    const next: Promise<void> = (previous ? previous.catch(() => undefined) : Promise.resolve()).then(async () => {
+      this.#next = null;
+      this.#inFlight = next;
+      const forced = this.#nextForced;
+      this.#nextForced = false;
+      try {
+        await this.#write(forced);
+      } finally {
+        if (this.#inFlight === next) this.#inFlight = null;
+      }
+    });
+    this.#next = next;
+    return next;
   }
 
-  /** Cancels the timer and writes whatever is still pending. */
+  /** Writes whatever is still pending (a failed write stays pending). */
   close(): Promise<void> {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
     return this.flush(false);
   }
 
@@ -118,6 +142,7 @@ export class IndexSync {
         (existing) => this.#merge(existing, state),
         { lock: this.#opts.lock, fsync: this.#opts.indexFsync },
       );
+      writeSessionFacts(this.#logsDir, entry);
     } catch (err) {
       this.#dirty = true;
       throw err;

@@ -4,9 +4,6 @@ import type { LockOptions } from '../index-files/lock.js';
 /** When the log is fsync'ed. */
 export type FsyncPolicy = 'never' | 'finish' | 'always';
 
-/** How index updates between `create` and `finish` reach `index.json`. */
-export type IndexUpdatePolicy = 'coalesce' | 'immediate';
-
 /** Tuning for {@link SessionLogWriter.create}; every field has a default. */
 export interface WriterOptions {
   /** Also record the session in `<dir>/sessions_index.json` (zag's global index). Default: none. */
@@ -18,19 +15,6 @@ export interface WriterOptions {
    * 'always' fsyncs every line (slow); 'never' leaves it to the OS.
    */
   fsync?: FsyncPolicy;
-  /**
-   * Default 'coalesce': `create` and `finish` write the index; updates in
-   * between are merged and written once (after `indexFlushDelayMs`, at finish or
-   * at close), because each write rewrites the whole file. 'immediate' writes
-   * on every update, as zag does.
-   */
-  indexUpdates?: IndexUpdatePolicy;
-  /**
-   * Default 1000 ms: with 'coalesce', a pending update is written this long
-   * after it was made, so a long session's index entry is never stale for
-   * long, while a short session's updates still merge into its finish write.
-   */
-  indexFlushDelayMs?: number;
   /**
    * Default false: the index is replaced by an atomic rename (readers never
    * see half a file) and can be rebuilt from the logs, so a disk flush per
@@ -63,8 +47,6 @@ export interface WriterOptions {
 export interface ResolvedWriterOptions {
   globalIndexDir: string | null;
   fsync: FsyncPolicy;
-  indexUpdates: IndexUpdatePolicy;
-  indexFlushDelayMs: number;
   indexFsync: boolean;
   lock: LockOptions;
   detectForeignAppends: boolean;
@@ -81,8 +63,6 @@ export function resolveWriterOptions(o: WriterOptions = {}): ResolvedWriterOptio
   return {
     globalIndexDir: o.globalIndexDir ?? null,
     fsync: o.fsync ?? 'finish',
-    indexUpdates: o.indexUpdates ?? 'coalesce',
-    indexFlushDelayMs: o.indexFlushDelayMs ?? 1000,
     indexFsync: o.indexFsync ?? false,
     lock: o.lock ?? {},
     detectForeignAppends: o.detectForeignAppends ?? true,

@@ -8,6 +8,7 @@ import { normalizeEventInput, serializeEvent } from '../schema/serialize.js';
 import { normalizeEventTime } from '../schema/event-time.js';
 import type { EmitOptions, LogSink, SessionLogMetadata } from '../schema/adapters.js';
 import { withFileLock } from '../index-files/lock.js';
+import { checkEnvelope, eventOf } from './envelope.js';
 import { IndexSync, type IndexSyncState } from './index-sync.js';
 import { repairTail, scanForeign, writeWhole } from './log-file.js';
 import { resolveWriterOptions, type ResolvedWriterOptions, type WriterOptions } from './options.js';
@@ -149,7 +150,8 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
    * was made from (RFC 3339 with a zone, written as UTC with milliseconds);
    * without it the event gets the wall clock. `seq` stays the order of
    * writing, so `ts` may go backwards across `seq`.
-   * Throws ERR_INVALID_EVENT (bad event, source kind or ts: nothing written)
+   * Throws ERR_INVALID_EVENT (bad event, source kind or ts: nothing written;
+   * also for a usage_limit_hit naming a provider other than the writer's)
    * or ERR_WRITER_CLOSED.
    */
   emit(sourceKind: LogSourceKind, event: LogEventInput, options?: EmitOptions): AgentLogEvent {
@@ -167,18 +169,18 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
       this.#lastProbe = now;
       this.#absorbForeignAppends();
     }
-    const event = {
-      seq: this.#nextSeq,
-      ts: ts ?? this.#timestamp(now),
-      provider: env ? env.provider : this.#meta.provider,
-      wrapper_session_id: env ? env.wrapper_session_id : this.#meta.wrapperSessionId,
-      provider_session_id: env ? env.provider_session_id : this.#providerSessionId,
-      source_kind: sourceKind,
-      completeness: env ? env.completeness : this.#completeness,
-      ...kind,
-    } as AgentLogEvent;
-    // usage_limit_hit may carry its own `provider`; the envelope's is the one written.
-    if (kind.type === 'usage_limit_hit') event.provider = env ? env.provider : this.#meta.provider;
+    const event = eventOf(
+      {
+        seq: this.#nextSeq,
+        ts: ts ?? this.#timestamp(now),
+        provider: env ? env.provider : this.#meta.provider,
+        wrapper_session_id: env ? env.wrapper_session_id : this.#meta.wrapperSessionId,
+        provider_session_id: env ? env.provider_session_id : this.#providerSessionId,
+        source_kind: sourceKind,
+        completeness: env ? env.completeness : this.#completeness,
+      },
+      kind,
+    );
     let line = serializeEvent(event, kind) + '\n';
     if (this.#needsNewline) line = '\n' + line;
     this.#size += writeWhole(this.#fd, line);
@@ -245,6 +247,12 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
     if (!this.#fdOpen) return { ok: false, code: 'ERR_WRITER_CLOSED', message: 'writer is closed' };
     try {
       const kind = normalizeEventInput(req.event as LogEventInput);
+      checkEnvelope(
+        { provider: this.#meta.provider, wrapperSessionId: this.#meta.wrapperSessionId },
+        String(req.provider),
+        String(req.wrapper_session_id),
+        this.logPath,
+      );
       const event = this.#write('wrapper', kind, {
         provider: String(req.provider),
         wrapper_session_id: String(req.wrapper_session_id),
@@ -294,8 +302,9 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
   /** Emits session_ended, sets `ended_at` in the index and (by default) fsyncs. Idempotent. */
   finish(success: boolean, error?: string | null): Promise<void> {
     this.#finished ??= (async () => {
-      this.emit('wrapper', { type: 'session_ended', success, error: error ?? null });
-      this.#index.markEnded(new Date().toISOString());
+      const ended = this.emit('wrapper', { type: 'session_ended', success, error: error ?? null });
+      // The line's own time: a rebuilt index reads ended_at from this line.
+      this.#index.markEnded(ended.ts);
       await this.#index.flush(false);
       this.#syncIfNeeded();
     })();

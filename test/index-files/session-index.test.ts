@@ -74,34 +74,6 @@ describe('index.json', () => {
     expect(fs.existsSync(path.join(dir, 'index.json'))).toBe(false);
   });
 
-  it('coalesces intermediate updates: written at create and finish, or after the flush delay', async () => {
-    const dir = tempDir();
-    const w = await SessionLogWriter.create(
-      dir,
-      { provider: 'claude', wrapperSessionId: 's3', command: 'run' },
-      { indexFlushDelayMs: 60_000 },
-    );
-    await w.setProviderSessionId('p3');
-    await w.addSourcePath('/x');
-    // Not yet written: merged into the finish write.
-    expect((await loadIndex(dir)).sessions[0]).toMatchObject({ provider_session_id: null, source_paths: [] });
-    await w.finish(true);
-    expect((await loadIndex(dir)).sessions[0]).toMatchObject({ provider_session_id: 'p3', source_paths: ['/x'] });
-    await w.close();
-
-    const w2 = await SessionLogWriter.create(
-      dir,
-      { provider: 'claude', wrapperSessionId: 's4', command: 'run' },
-      { indexFlushDelayMs: 20 },
-    );
-    await w2.setProviderSessionId('p4');
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await loadIndex(dir)).sessions.find((s) => s.wrapper_session_id === 's4')).toMatchObject({ provider_session_id: 'p4' });
-    await w2.setCompleteness('partial');
-    await w2.close(); // close flushes what is pending
-    expect((await loadIndex(dir)).sessions.find((s) => s.wrapper_session_id === 's4')).toMatchObject({ completeness: 'partial' });
-  });
-
   it('sees changes another process made (the cache is keyed by the file, not trusted blindly)', async () => {
     const dir = tempDir();
     await session(dir, 's5');

@@ -71,7 +71,7 @@ describe('recordAgentOutput', () => {
         { type: 'result', success: true, message: null, duration_ms: 1200, num_turns: 3 },
         { type: 'result', success: false, message: 'failed' },
         { type: 'turn_complete', stop_reason: 'end_turn', turn_index: 2, usage: { input_tokens: 5, output_tokens: 6 } },
-        { type: 'usage_limit_detected', provider: 'claude', scope: 'weekly', reset_at: '2026-12-01T00:00:00Z', raw: 'limit reached' },
+        { type: 'usage_limit_detected', provider: 'codex', scope: 'weekly', reset_at: '2026-12-01T00:00:00Z', raw: 'limit reached' },
         { type: 'usage_limit_detected', provider: 'codex', scope: 'unknown' },
       ],
     });
@@ -113,6 +113,20 @@ describe('recordAgentOutput', () => {
     // The envelope's provider is the session's; usage_limit_hit writes it once.
     expect(fs.readFileSync(w.logPath, 'utf8').split('\n')[9]!.match(/"provider"/g)).toHaveLength(1);
     expect(lines).toHaveLength(11);
+  });
+
+  it("rejects a usage limit naming another provider than the session's (ERR_INVALID_EVENT), writing no such line", async () => {
+    const dir = tempDir();
+    const w = await writer(dir);
+    const output = {
+      agent: 'codex',
+      session_id: 'unknown',
+      is_error: false,
+      events: [{ type: 'usage_limit_detected', provider: 'claude', scope: 'weekly' }],
+    } as AgentOutput;
+    await expect(recordAgentOutput(w, output)).rejects.toMatchObject({ code: 'ERR_INVALID_EVENT' });
+    await w.close();
+    expect(fs.readFileSync(w.logPath, 'utf8')).toBe('');
   });
 
   it('emits usage with cost (zag test_record_agent_output_emits_usage)', async () => {

@@ -32,9 +32,12 @@ describe('many processes, one logs dir', () => {
     expect(one.provider_session_id).toBe('native-p3-42');
     expect(one.source_paths).toEqual(['/src/p3/42.jsonl']);
     // No lock or temp files left behind.
-    expect(fs.readdirSync(dir).sort()).toEqual(['index.json', 'sessions']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['index.json', 'session_facts', 'sessions']);
+    expect(fs.readdirSync(path.join(dir, 'session_facts')).every((n) => n.endsWith('.json') && !n.includes('tmp'))).toBe(true);
     expect(fs.readdirSync(path.join(dir, 'sessions')).filter((n) => !n.endsWith('.jsonl'))).toEqual([]);
-  });
+    // Each update is written before it resolves (four locked index writes per
+    // lifecycle): a generous limit, for hang detection only, on a loaded machine.
+  }, 300_000);
 
   it('4 processes calling appendEventToLog while the owner emits: seq unique and gap-free in file order', async () => {
     const dir = tempDir();

@@ -70,7 +70,7 @@ describe('SessionLogWriter lifecycle', () => {
 
   it('setCompleteness only lowers; addSourcePath de-duplicates', async () => {
     const dir = tempDir();
-    const w = await SessionLogWriter.create(dir, meta, { indexUpdates: 'immediate' });
+    const w = await SessionLogWriter.create(dir, meta);
     await w.setCompleteness('partial');
     await w.setCompleteness('full');
     expect(w.emit('wrapper', { type: 'stderr', message: 'x' }).completeness).toBe('partial');

@@ -54,6 +54,7 @@ export const importCommand: CommandSpec = {
       result = await runBackfill(loc.logsDir, loc.root, adapters, {
         onProgress: (p) => view.update(p),
         signal: io.signal,
+        globalIndexDir: loc.globalIndexDir,
       });
     } finally {
       view.stop();

@@ -1,4 +1,5 @@
 import { loadGlobalIndex, loadIndex } from '../../index-files/index.js';
+import { sessionLogPath } from '../../index-files/log-path.js';
 import type { GlobalSessionEntry, SessionLogIndexEntry } from '../../schema/index.js';
 import { flagOpt, listOpt, type CommandSpec } from '../command.js';
 import { EXIT_OK } from '../errors.js';
@@ -43,7 +44,11 @@ export const listCommand: CommandSpec = {
       for (const l of renderTable(['ID', 'PROVIDER', 'STARTED', 'PROJECT'], rows, paint)) out(io, l);
       return EXIT_OK;
     }
-    const sessions = (await loadIndex(loc.logsDir)).sessions.filter((s) => keep(s.provider)).sort(byStart);
+    const sessions = (await loadIndex(loc.logsDir)).sessions
+      .filter((s) => keep(s.provider))
+      .sort(byStart)
+      // Where the log is read from (see sessionLogPath), not where a copied index says.
+      .map((s) => ({ ...s, log_path: sessionLogPath(loc.logsDir, s.wrapper_session_id, s.log_path) }));
     if (json) return printJson(io, sessions);
     if (sessions.length === 0) return empty(io, loc.logsDir);
     const rows = sessions.map((s: SessionLogIndexEntry) => [
