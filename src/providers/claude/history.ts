@@ -63,7 +63,7 @@ export class ClaudeHistoricalLogAdapter implements HistoricalLogAdapter {
   }
 
   async *backfill(root?: string | null, options: HistoricalBackfillOptions = {}): AsyncGenerator<BackfilledSession> {
-    const { signal, filter } = options;
+    const { signal, filter, onSkippedFile } = options;
     const projects = join(this.#base, 'projects');
     let dirs: string[];
     try {
@@ -76,7 +76,7 @@ export class ClaudeHistoricalLogAdapter implements HistoricalLogAdapter {
     for (const dir of dirs) {
       throwIfAborted(signal);
       if (prefix !== undefined && !dir.startsWith(prefix)) continue;
-      for (const files of await listProjectSessions(join(projects, dir), signal)) {
+      for (const files of await listProjectSessions(join(projects, dir), signal, onSkippedFile)) {
         throwIfAborted(signal);
         const specs = fileSpecs(files);
         const sourcePaths = specs.map((s) => s.path);
