@@ -207,7 +207,8 @@ export class BackfillRun {
         return this.filterCandidate(c, pass);
       };
       try {
-        const options = { signal: this.signal, filter, onSkippedFile: this.noteSkipped };
+        const imported = (key: string): boolean => this.state.hasImported(key);
+        const options = { signal: this.signal, filter, onSkippedFile: this.noteSkipped, imported };
         for await (const session of adapter.backfill(this.root, options)) {
           await this.handleSession(session, pass);
         }

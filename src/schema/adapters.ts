@@ -92,6 +92,12 @@ export interface HistoricalBackfillOptions {
    */
   onSkippedFile?: (file: SkippedFile) => void;
   /**
+   * Whether a session of this key (`<provider>:<session id>`) was imported by
+   * an earlier run. An adapter whose sessions can repeat an earlier session's
+   * records (Claude Code's older resume layout) uses it to import them once.
+   */
+  imported?: (key: string) => boolean;
+  /**
    * Asked before a candidate's files are opened; returning false skips the
    * session without parsing it. This is how `runBackfill` stays incremental.
    */

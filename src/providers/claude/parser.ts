@@ -23,6 +23,18 @@ export interface ClaudeParserOptions {
   source?: LogSourceKind;
   /** Marks every event as sub-agent `subagentId`'s (for sidechain files). */
   subagentId?: string;
+  /**
+   * The id of the session this file is (its file name). Older Claude Code
+   * versions resume a session into a NEW file that first repeats the earlier
+   * session's records, with their `uuid`s and the earlier `sessionId`: such a
+   * record belongs to the session it first appeared in and is dropped here,
+   * unless its session is listed in `keepRecordsOf` (its own file is gone and
+   * it was never imported: this file is the only place left to read it).
+   * The file's first earlier session is announced once, by a provider_status
+   * `session_resumed` naming it (see docs/resumed-sessions.md).
+   */
+  fileSessionId?: string;
+  keepRecordsOf?: readonly string[];
 }
 
 /** Bookkeeping records that carry nothing for the event log (context, request blobs, UI state). */
@@ -64,10 +76,18 @@ export class ClaudeParser implements LineParser {
   readonly #ctx: MapContext;
   #out: ParsedEvent[] = [];
   #incidents = 0;
+  readonly #fileSessionId: string | undefined;
+  readonly #keep: ReadonlySet<string>;
+  /** A new-file resume was announced (once per file). */
+  #announced = false;
+  /** The last prompt's id: a later prompt numbered 0 again comes from a new process. */
+  #lastPromptId: string | undefined;
 
   constructor(options: ClaudeParserOptions = {}) {
     this.#source = options.source ?? 'provider_file';
     this.#subagentId = options.subagentId;
+    this.#fileSessionId = options.fileSessionId;
+    this.#keep = new Set(options.keepRecordsOf ?? []);
     this.#unknown = new UnknownRecordTypes(this.#source);
     const tools = new Map<string, ToolInfo>();
     this.#ctx = {
@@ -119,12 +139,66 @@ export class ClaudeParser implements LineParser {
       return;
     }
     const record: ClaudeRecord = parsed.value;
+    if (this.#repeatedFromEarlierSession(record)) return;
     const uuid = str(record.uuid);
-    if (uuid !== undefined) {
-      if (!this.#uuids.add(uuid)) return; // the same conversation line written twice
-    }
+    // Only a record that parsed claims its uuid (a broken line never hides a later valid one).
+    if (uuid !== undefined && this.#uuids.has(uuid)) return; // the same conversation line written twice
     this.#noteMeta(record);
     const type = str(record.type);
+    if (type === 'user') this.#noteResumeInPlace(record);
+    this.#map(record, type, line);
+    // After mapping: a record whose mapping threw is a parse_warning and claims nothing.
+    if (uuid !== undefined) this.#uuids.add(uuid);
+  }
+
+  /**
+   * Old layout: a record of another session repeated at the top of a resuming
+   * file. Announces the resume once, with the earlier session's id, and says
+   * whether the record is to be dropped.
+   */
+  #repeatedFromEarlierSession(record: ClaudeRecord): boolean {
+    const own = this.#fileSessionId;
+    const recordSession = str(record.sessionId);
+    if (own === undefined || recordSession === undefined || recordSession === own) return false;
+    if (!this.#announced) {
+      this.#announced = true;
+      this.#out.push([
+        this.#source,
+        {
+          type: 'provider_status',
+          message: `resumed Claude session ${recordSession}`,
+          data: { kind: 'session_resumed', resumed_from: recordSession, repeats_earlier_records: true },
+        },
+      ]);
+    }
+    return !this.#keep.has(recordSession);
+  }
+
+  /**
+   * Current layout: a resume appends to the same file. Every Claude process
+   * numbers its prompts from 0 (`turnPosition.promptIndex`), so a prompt 0
+   * after an earlier prompt starts a new process on this session: a resume.
+   */
+  #noteResumeInPlace(record: ClaudeRecord): void {
+    if (record.isSidechain === true || this.#subagentId !== undefined) return;
+    const index = obj(record.turnPosition)?.promptIndex;
+    const promptId = str(record.promptId);
+    if (typeof index !== 'number' || promptId === undefined || promptId === this.#lastPromptId) return;
+    if (index === 0 && this.#lastPromptId !== undefined) {
+      const session = str(record.sessionId) ?? this.#meta.sessionId ?? null;
+      this.#out.push([
+        this.#source,
+        {
+          type: 'provider_status',
+          message: session ? `resumed Claude session ${session}` : 'resumed Claude session',
+          data: { kind: 'session_resumed', resumed_from: session },
+        },
+      ]);
+    }
+    this.#lastPromptId = promptId;
+  }
+
+  #map(record: ClaudeRecord, type: string | undefined, line: string): void {
     if (type === 'assistant') {
       this.#assistantUsage(record);
       mapAssistant(this.#ctx, record, line);
