@@ -147,8 +147,9 @@ export class ClaudeParser implements LineParser {
     const type = str(record.type);
     if (type === 'user') this.#noteResumeInPlace(record);
     this.#map(record, type, line);
-    // After mapping: a record whose mapping threw is a parse_warning and claims nothing.
-    if (uuid !== undefined) this.#uuids.add(uuid);
+    // After mapping: a record whose mapping threw is a parse_warning and claims nothing, and
+    // neither does a damaged one, so that a later intact copy of the line still counts.
+    if (uuid !== undefined && intact(record, type)) this.#uuids.add(uuid);
   }
 
   /**
@@ -294,6 +295,13 @@ export class ClaudeParser implements LineParser {
   #push(events: ParsedEvent[]): void {
     for (const e of events) this.#out.push(e);
   }
+}
+
+/** A record that can stand for its uuid: typed, and a conversation record with its message. */
+function intact(record: ClaudeRecord, type: string | undefined): boolean {
+  if (type === undefined) return false;
+  if (type === 'user' || type === 'assistant') return obj(record.message) !== undefined;
+  return true;
 }
 
 /** A fresh Claude line parser (pure; one per session file). */
