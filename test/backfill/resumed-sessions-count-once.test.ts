@@ -12,7 +12,6 @@ import { defaultHistoricalAdapters, readSessionLog, runBackfill, type AgentLogEv
 import { tempDir } from '../helpers/tmp.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
-const OLD = join(FIXTURES, 'claude', 'real', 'resume-print-old-layout');
 const PROJECT = join('.claude', 'projects', '-tmp-realcli-claude-project');
 const FIRST = '8075e106-cdf6-4806-ab43-6e34451fb941';
 const RESUMED = '5d1f0c3a-0b6e-4c47-9a3e-2f8b7c1d9e04';
@@ -37,8 +36,9 @@ const prompts = (es: AgentLogEvent[]): string[] =>
   es.flatMap((e) => (e.type === 'user_message' ? [e.content] : []));
 const outputTokens = (es: AgentLogEvent[]): number =>
   es.reduce((n, e) => n + (e.type === 'usage' ? e.output_tokens : 0), 0);
-const resumeMarks = (es: AgentLogEvent[]) =>
-  es.filter((e) => e.type === 'provider_status' && (e.data as { kind?: string } | null)?.kind === 'session_resumed');
+type Status = Extract<AgentLogEvent, { type: 'provider_status' }>;
+const resumeMarks = (es: AgentLogEvent[]): Status[] =>
+  es.filter((e): e is Status => e.type === 'provider_status' && (e.data as { kind?: string } | null)?.kind === 'session_resumed');
 
 /** Output tokens of the distinct API messages of a Claude file (a message's lines repeat its usage). */
 async function distinctClaudeOutputTokens(file: string): Promise<number> {

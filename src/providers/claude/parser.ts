@@ -16,6 +16,7 @@ import { limitEvent, withoutEnvelope, type ClaudeRecord, type MapContext, type T
 import { shortText } from './classify.js';
 import { UsageTracker, usageCounts } from './usage.js';
 import { limitFromApiError } from './usage-limits.js';
+import { InlineSidechains } from './sidechains.js';
 import { mapQueuedCommand, mapUser } from './user.js';
 
 export interface ClaudeParserOptions {
@@ -73,6 +74,8 @@ export class ClaudeParser implements LineParser {
   readonly #usage = new UsageTracker();
   readonly #unknown: UnknownRecordTypes;
   readonly #uuids = new IdSet();
+  /** Sub-agent runs written inline (`isSidechain`) in older main files. */
+  readonly #inline = new InlineSidechains();
   readonly #ctx: MapContext;
   #out: ParsedEvent[] = [];
   #incidents = 0;
@@ -146,6 +149,13 @@ export class ClaudeParser implements LineParser {
     this.#noteMeta(record);
     const type = str(record.type);
     if (type === 'user') this.#noteResumeInPlace(record);
+    if (this.#subagentId === undefined) {
+      const started = this.#inline.note(record);
+      if (started) {
+        this.#flushUsage(); // the root closes the main agent's message, whose usage comes first
+        this.#emit(started, record);
+      }
+    }
     this.#map(record, type, line);
     // After mapping: a record whose mapping threw is a parse_warning and claims nothing, and
     // neither does a damaged one, so that a later intact copy of the line still counts.
@@ -288,7 +298,7 @@ export class ClaudeParser implements LineParser {
   }
 
   #emit(event: LogEventInput, record: ClaudeRecord): void {
-    const agent = this.#subagentId ?? (record.isSidechain === true ? (str(record.agentId) ?? 'sidechain') : undefined);
+    const agent = this.#subagentId ?? (record.isSidechain === true ? this.#inline.agentOf(record) : undefined);
     this.#out.push([this.#source, agent === undefined ? event : markSubagent(event, agent)]);
   }
 
