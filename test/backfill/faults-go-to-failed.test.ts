@@ -71,7 +71,7 @@ describe('runBackfill: one bad file does not stop the run', () => {
       },
     };
     const result = await runBackfill(logs, null, [broken, new JsonlTestAdapter('alpha', src)]);
-    expect(result).toEqual({ imported: 3, skipped: 0, failed: [{ key: 'broken:*', error: 'history folder unreadable' }] });
+    expect(result).toEqual({ imported: 3, skipped: 0, failed: [{ key: 'broken:*', error: 'history folder unreadable' }], skippedFiles: [] });
   });
 
   it('refuses a session id that is not a safe file name and writes nothing for it', async () => {

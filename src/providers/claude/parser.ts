@@ -85,6 +85,11 @@ export class ClaudeParser implements LineParser {
   #announced = false;
   /** The last prompt's id: a later prompt numbered 0 again comes from a new process. */
   #lastPromptId: string | undefined;
+  /**
+   * A `cost-state` record (written as a process finishes its work) came after the last prompt.
+   * Needed besides promptIndex 0: a queued task notification within one process is numbered 0 too.
+   */
+  #processEnded = false;
 
   constructor(options: ClaudeParserOptions = {}) {
     this.#source = options.source ?? 'provider_file';
@@ -149,6 +154,7 @@ export class ClaudeParser implements LineParser {
     this.#noteMeta(record);
     const type = str(record.type);
     if (type === 'user') this.#noteResumeInPlace(record);
+    else if (type === 'cost-state') this.#processEnded = true;
     if (this.#subagentId === undefined) {
       const started = this.#inline.note(record);
       if (started) {
@@ -187,15 +193,16 @@ export class ClaudeParser implements LineParser {
 
   /**
    * Current layout: a resume appends to the same file. Every Claude process
-   * numbers its prompts from 0 (`turnPosition.promptIndex`), so a prompt 0
-   * after an earlier prompt starts a new process on this session: a resume.
+   * numbers its prompts from 0 (`turnPosition.promptIndex`) and writes a
+   * `cost-state` when it is done, so a prompt 0 after an earlier prompt and a
+   * cost-state starts a new process on this session: a resume.
    */
   #noteResumeInPlace(record: ClaudeRecord): void {
     if (record.isSidechain === true || this.#subagentId !== undefined) return;
     const index = obj(record.turnPosition)?.promptIndex;
     const promptId = str(record.promptId);
     if (typeof index !== 'number' || promptId === undefined || promptId === this.#lastPromptId) return;
-    if (index === 0 && this.#lastPromptId !== undefined) {
+    if (index === 0 && this.#lastPromptId !== undefined && this.#processEnded) {
       const session = str(record.sessionId) ?? this.#meta.sessionId ?? null;
       this.#out.push([
         this.#source,
@@ -207,6 +214,7 @@ export class ClaudeParser implements LineParser {
       ]);
     }
     this.#lastPromptId = promptId;
+    this.#processEnded = false;
   }
 
   #map(record: ClaudeRecord, type: string | undefined, line: string): void {
