@@ -1,7 +1,7 @@
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SessionLogError, isSessionLogError } from '../errors.js';
-import type { BackfillCandidate, BackfilledSession, HistoricalLogAdapter, SourceFingerprint } from '../schema/index.js';
+import type { BackfillCandidate, BackfilledSession, HistoricalLogAdapter, SkippedFile, SourceFingerprint } from '../schema/index.js';
 import { giveTurnIfDue } from '../tail/turns.js';
 import { AdapterPass, candidateId, candidateKey } from './adapter-pass.js';
 import { CommitQueue, type PendingCommit } from './commit-queue.js';
@@ -45,7 +45,15 @@ function message(err: unknown): string {
 
 /** One run's work, between taking and releasing the run lock (see `runBackfill`). */
 export class BackfillRun {
-  readonly result: BackfillResult = { imported: 0, skipped: 0, failed: [] };
+  readonly result: BackfillResult = { imported: 0, skipped: 0, failed: [], skippedFiles: [] };
+  /** Paths already in `result.skippedFiles`: scan and import pass both report, one entry per file. */
+  private readonly skippedPaths = new Set<string>();
+  /** Given to the adapters as `onSkippedFile`. */
+  private readonly noteSkipped = (file: SkippedFile): void => {
+    if (this.skippedPaths.has(file.path)) return;
+    this.skippedPaths.add(file.path);
+    this.result.skippedFiles.push({ path: file.path, reason: file.reason });
+  };
   private readonly sessionsDir: string;
   private readonly live = new LiveSessions();
   private readonly batch: IndexBatch;
@@ -152,7 +160,7 @@ export class BackfillRun {
     };
     try {
       let yielded = false;
-      for await (const _session of adapter.backfill(this.root, { signal: this.signal, filter })) {
+      for await (const _session of adapter.backfill(this.root, { signal: this.signal, filter, onSkippedFile: this.noteSkipped })) {
         yielded = true; // an adapter that ignores `filter` would parse everything: stop, totals stay partial
         break;
       }
@@ -201,7 +209,9 @@ export class BackfillRun {
         return this.filterCandidate(c, pass);
       };
       try {
-        for await (const session of adapter.backfill(this.root, { signal: this.signal, filter })) {
+        const imported = (key: string): boolean => this.state.hasImported(key);
+        const options = { signal: this.signal, filter, onSkippedFile: this.noteSkipped, imported };
+        for await (const session of adapter.backfill(this.root, options)) {
           await this.handleSession(session, pass);
         }
       } catch (err) {

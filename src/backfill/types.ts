@@ -1,3 +1,4 @@
+import type { SkippedFile } from '../schema/index.js';
 import type { BackfillProgress } from './progress.js';
 
 export interface RunBackfillOptions {
@@ -40,4 +41,10 @@ export interface BackfillResult {
   skipped: number;
   /** Sessions (or files) that could not be imported; the next run tries them again. */
   failed: BackfillFailure[];
+  /**
+   * Files in a provider's folder that hold no session this run could import:
+   * names the adapter does not know, and files that were read but held no
+   * session. Listed again by every run while they are there.
+   */
+  skippedFiles: SkippedFile[];
 }

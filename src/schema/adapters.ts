@@ -96,8 +96,28 @@ export interface BackfillCandidate {
   sourcePaths: string[];
 }
 
+/** A file in a provider's folder that was not imported, and why (never skipped silently). */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
 export interface HistoricalBackfillOptions {
   signal?: AbortSignal;
+  /**
+   * Told about each file in the provider's folder that the adapter lists but
+   * cannot read as a session (an unknown name, a file that is not a regular
+   * file, ...). `runBackfill` lists them in its result's `skippedFiles`.
+   * An adapter may report the same file more than once; the runner keeps one
+   * entry per path.
+   */
+  onSkippedFile?: (file: SkippedFile) => void;
+  /**
+   * Whether a session of this key (`<provider>:<session id>`) was imported by
+   * an earlier run. An adapter whose sessions can repeat an earlier session's
+   * records (Claude Code's older resume layout) uses it to import them once.
+   */
+  imported?: (key: string) => boolean;
   /**
    * Asked before a candidate's files are opened; returning false skips the
    * session without parsing it. This is how `runBackfill` stays incremental.

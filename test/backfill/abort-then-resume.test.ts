@@ -77,7 +77,7 @@ describe('runBackfill: abort', () => {
     expect(done).toEqual(ids.slice(0, 12)); // s12 was being written: not there, not half there
 
     const resumed = await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)]);
-    expect(resumed).toEqual({ imported: N - 12, skipped: 12, failed: [] });
+    expect(resumed).toEqual({ imported: N - 12, skipped: 12, failed: [], skippedFiles: [] });
     expect(await expectStateMatchesDisk()).toEqual(ids);
     for (const id of ids) {
       const log = await readLog(join(logs, 'sessions', `${id}.jsonl`));

@@ -33,7 +33,7 @@ describe('runBackfill: one bad file does not stop the run', () => {
 
     // fixed: imported
     await writeFile(join(src, 's2.jsonl'), sessionFile('s2', messages(4, 's2')));
-    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toEqual({ imported: 1, skipped: 2, failed: [] });
+    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toEqual({ imported: 1, skipped: 2, failed: [], skippedFiles: [] });
     expect((await readLog(join(logs, 'sessions', 's2.jsonl'))).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
@@ -71,7 +71,7 @@ describe('runBackfill: one bad file does not stop the run', () => {
       },
     };
     const result = await runBackfill(logs, null, [broken, new JsonlTestAdapter('alpha', src)]);
-    expect(result).toEqual({ imported: 3, skipped: 0, failed: [{ key: 'broken:*', error: 'history folder unreadable' }] });
+    expect(result).toEqual({ imported: 3, skipped: 0, failed: [{ key: 'broken:*', error: 'history folder unreadable' }], skippedFiles: [] });
   });
 
   it('refuses a session id that is not a safe file name and writes nothing for it', async () => {

@@ -28,7 +28,7 @@ describe('runBackfill: first run', () => {
 
     const result = await runBackfill(logs, null, adapters);
 
-    expect(result).toEqual({ imported: 3, skipped: 0, failed: [] });
+    expect(result).toEqual({ imported: 3, skipped: 0, failed: [], skippedFiles: [] });
     expect(await sessionFiles(logs)).toEqual(['a1.jsonl', 'a2.jsonl', 'b1.jsonl']);
     const a1 = await readLog(join(logs, 'sessions', 'a1.jsonl'));
     // session_started + 5 events + session_ended, numbered 1..n

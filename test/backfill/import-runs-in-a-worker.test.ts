@@ -73,7 +73,7 @@ describe('runBackfill in its worker thread', () => {
     const logs = join(dir, 'again');
     const first = await lib.runBackfill(logs, null, lib.defaultHistoricalAdapters({ home }));
     const second = await lib.runBackfill(logs, null, lib.defaultHistoricalAdapters({ home }));
-    expect(second).toEqual({ imported: 0, skipped: first.imported + first.skipped, failed: [] });
+    expect(second).toEqual({ imported: 0, skipped: first.imported + first.skipped, failed: [], skippedFiles: [] });
   });
 
   it("an abort from the caller's signal stops the thread's run; the state matches the logs and a new run imports the rest", async () => {
@@ -95,7 +95,7 @@ describe('runBackfill in its worker thread', () => {
     expect((await readIndex(logs).catch(() => [])).map((e) => `${e.wrapper_session_id}.jsonl`).sort()).toEqual(onDisk);
 
     const resumed = await lib.runBackfill(logs, null, adapters);
-    expect(resumed).toEqual({ imported: MANY - onDisk.length, skipped: onDisk.length, failed: [] });
+    expect(resumed).toEqual({ imported: MANY - onDisk.length, skipped: onDisk.length, failed: [], skippedFiles: [] });
   });
 
   /** Imports `manyHome` into `logs` in a child process started with `-e` (and `flags`), as a script would. */
@@ -121,7 +121,7 @@ describe('runBackfill in its worker thread', () => {
   it('where threads cannot start (the permission model without --allow-worker), the import runs in the calling thread', async () => {
     const logs = join(dir, 'no-threads');
     const flags = ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*', '--no-warnings'];
-    expect(await importInChild(logs, flags)).toEqual({ imported: MANY, skipped: 0, failed: [] });
+    expect(await importInChild(logs, flags)).toEqual({ imported: MANY, skipped: 0, failed: [], skippedFiles: [] });
     expect((await readdir(join(logs, 'sessions'))).length).toBe(MANY);
   });
 

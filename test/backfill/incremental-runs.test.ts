@@ -26,7 +26,7 @@ describe('runBackfill: incremental and idempotent', () => {
       provider: 'alpha',
       backfill: (root?: string | null, o?: HistoricalBackfillOptions) => (listings++, again.backfill(root, o)),
     };
-    expect(await runBackfill(logs, null, [counted])).toEqual({ imported: 0, skipped: 3, failed: [] });
+    expect(await runBackfill(logs, null, [counted])).toEqual({ imported: 0, skipped: 3, failed: [], skippedFiles: [] });
     expect(again.opened).toEqual([]);
     expect(listings).toBe(1); // the scan found nothing changed, so there was no import pass
 
@@ -40,7 +40,7 @@ describe('runBackfill: incremental and idempotent', () => {
     await writeFile(join(src, 's4.jsonl'), sessionFile('s4', messages(2, 's4')));
 
     const adapter = new JsonlTestAdapter('alpha', src);
-    expect(await runBackfill(logs, null, [adapter])).toEqual({ imported: 1, skipped: 3, failed: [] });
+    expect(await runBackfill(logs, null, [adapter])).toEqual({ imported: 1, skipped: 3, failed: [], skippedFiles: [] });
     expect(new Set(adapter.opened)).toEqual(new Set([join(src, 's4.jsonl')]));
     expect(await sessionFiles(logs)).toEqual(['s1.jsonl', 's2.jsonl', 's3.jsonl', 's4.jsonl']);
     expect((await readIndex(logs)).map((e) => e.wrapper_session_id).sort()).toEqual(['s1', 's2', 's3', 's4']);
@@ -52,7 +52,7 @@ describe('runBackfill: incremental and idempotent', () => {
     await appendFile(join(src, 's2.jsonl'), messages(6, 's2').slice(4).map((e) => JSON.stringify(e)).join('\n') + '\n');
 
     const adapter = new JsonlTestAdapter('alpha', src);
-    expect(await runBackfill(logs, null, [adapter])).toEqual({ imported: 1, skipped: 2, failed: [] });
+    expect(await runBackfill(logs, null, [adapter])).toEqual({ imported: 1, skipped: 2, failed: [], skippedFiles: [] });
     expect(new Set(adapter.opened)).toEqual(new Set([join(src, 's2.jsonl')]));
 
     const log = await readLog(join(logs, 'sessions', 's2.jsonl'));
@@ -103,7 +103,7 @@ describe('runBackfill: incremental and idempotent', () => {
     await runBackfill(logs, null, [noFilter]);
     inner.opened.length = 0;
     inner.eventReads.length = 0;
-    expect(await runBackfill(logs, null, [noFilter])).toEqual({ imported: 0, skipped: 3, failed: [] });
+    expect(await runBackfill(logs, null, [noFilter])).toEqual({ imported: 0, skipped: 3, failed: [], skippedFiles: [] });
     // only the header of each file was read to name the session, never the events
     expect(inner.opened.length).toBeGreaterThan(0);
     expect(inner.eventReads).toEqual([]);

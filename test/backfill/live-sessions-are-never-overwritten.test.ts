@@ -56,7 +56,7 @@ describe('runBackfill: sessions recorded live', () => {
     };
     await writeFile(join(logs, 'index.json'), JSON.stringify({ sessions: [liveEntry] }, null, 2));
 
-    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toEqual({ imported: 2, skipped: 1, failed: [] });
+    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toEqual({ imported: 2, skipped: 1, failed: [], skippedFiles: [] });
     expect(await sessionFiles(logs)).toEqual(['s1.jsonl', 's3.jsonl', 'wrap-1.jsonl']);
     expect(await readFile(liveLog, 'utf8')).toBe(liveLine('wrap-1', 's2'));
     const index = await readIndex(logs);
@@ -65,7 +65,7 @@ describe('runBackfill: sessions recorded live', () => {
 
     // and it is remembered: the next run does not even parse it
     const again = new JsonlTestAdapter('alpha', src);
-    expect(await runBackfill(logs, null, [again])).toEqual({ imported: 0, skipped: 3, failed: [] });
+    expect(await runBackfill(logs, null, [again])).toEqual({ imported: 0, skipped: 3, failed: [], skippedFiles: [] });
     expect(again.opened).toEqual([]);
   });
 
@@ -88,7 +88,7 @@ describe('runBackfill: sessions recorded live', () => {
   it('never replaces a live log that has the backfill file name, even when the index does not list it', async () => {
     const liveLog = join(logs, 'sessions', 's3.jsonl');
     await writeFile(liveLog, liveLine('s3', null) + '{"seq":2');
-    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toEqual({ imported: 2, skipped: 1, failed: [] });
+    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toEqual({ imported: 2, skipped: 1, failed: [], skippedFiles: [] });
     expect(await readFile(liveLog, 'utf8')).toBe(liveLine('s3', null) + '{"seq":2');
     expect((await readIndex(logs)).map((e) => e.wrapper_session_id).sort()).toEqual(['s1', 's2']);
   });
@@ -98,7 +98,7 @@ describe('runBackfill: sessions recorded live', () => {
     const { rm } = await import('node:fs/promises');
     await rm(join(logs, 'backfill_state.json'));
     await rm(join(logs, 'index.json'));
-    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toEqual({ imported: 3, skipped: 0, failed: [] });
+    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toEqual({ imported: 3, skipped: 0, failed: [], skippedFiles: [] });
     expect(await readIndex(logs)).toHaveLength(3);
   });
 });

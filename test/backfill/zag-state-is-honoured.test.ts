@@ -22,7 +22,7 @@ describe('runBackfill: a state file written by zag', () => {
       '{\n  "version": 1,\n  "imported_session_keys": [\n    "alpha:s1",\n    "alpha:s2"\n  ],\n  "zag_extra": 7\n}',
     );
     const first = new JsonlTestAdapter('alpha', src);
-    expect(await runBackfill(logs, null, [first])).toEqual({ imported: 1, skipped: 2, failed: [] });
+    expect(await runBackfill(logs, null, [first])).toEqual({ imported: 1, skipped: 2, failed: [], skippedFiles: [] });
     expect(await sessionFiles(logs)).toEqual(['s3.jsonl']);
     expect(first.eventReads).toEqual([join(src, 's3.jsonl')]);
 
@@ -34,12 +34,12 @@ describe('runBackfill: a state file written by zag', () => {
 
     // zag's sessions are now fingerprinted: nothing is parsed any more
     const second = new JsonlTestAdapter('alpha', src);
-    expect(await runBackfill(logs, null, [second])).toEqual({ imported: 0, skipped: 3, failed: [] });
+    expect(await runBackfill(logs, null, [second])).toEqual({ imported: 0, skipped: 3, failed: [], skippedFiles: [] });
     expect(second.opened).toEqual([]);
 
     // and when one of them grows after zag imported it, it is imported (rebuilt) by us
     await appendFile(join(src, 's1.jsonl'), JSON.stringify({ type: 'user_message', role: 'user', content: 'later' }) + '\n');
-    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toEqual({ imported: 1, skipped: 2, failed: [] });
+    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toEqual({ imported: 1, skipped: 2, failed: [], skippedFiles: [] });
     expect((await readLog(join(logs, 'sessions', 's1.jsonl'))).map((e) => e['content'] ?? e.type)).toEqual([
       'session_started', 's1-0', 's1-1', 'later', 'session_ended',
     ]);
@@ -47,6 +47,6 @@ describe('runBackfill: a state file written by zag', () => {
 
   it('a zag state of version 1 with no keys (zag found nothing) still lets new sessions in', async () => {
     await writeFile(join(logs, 'backfill_state.json'), '{\n  "version": 1,\n  "imported_session_keys": []\n}');
-    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toEqual({ imported: 3, skipped: 0, failed: [] });
+    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toEqual({ imported: 3, skipped: 0, failed: [], skippedFiles: [] });
   });
 });

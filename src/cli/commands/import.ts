@@ -4,6 +4,9 @@ import { err, out, type CliIO } from '../io.js';
 import { locate } from '../options.js';
 import { importProgressView } from '../progress.js';
 
+/** Skipped files named one by one in the closing summary; `--json` has them all. */
+const MAX_SKIPPED_SHOWN = 20;
+
 export const importCommand: CommandSpec = {
   name: 'import',
   summary: "import the agents' session history into session logs",
@@ -13,7 +16,8 @@ export const importCommand: CommandSpec = {
     'only sessions that are new or have grown since the last run are imported. In a git',
     "repository, or with --root, that project's sessions go to its logs folder; with",
     "--logs-dir (or outside any repository), every project's sessions are imported.",
-    'Sessions that fail are listed on stderr and tried again by the next run.',
+    'Sessions that fail are listed on stderr and tried again by the next run; files in an',
+    "agent's folder that hold no session it can read are listed on stderr as skipped.",
   ].join('\n'),
   positionals: [],
   options: {
@@ -64,8 +68,14 @@ export const importCommand: CommandSpec = {
       return EXIT_OK;
     }
     for (const f of result.failed) err(io, `warning: could not import ${f.key}: ${f.error.replace(/\s*\n\s*/g, ' ')}`);
+    const shown = result.skippedFiles.slice(0, MAX_SKIPPED_SHOWN);
+    for (const f of shown) err(io, `note: skipped ${f.path}: ${f.reason}`);
+    const hidden = result.skippedFiles.length - shown.length;
+    if (hidden > 0) err(io, `note: ... and ${hidden} more skipped files (--json lists them all)`);
     const failed = result.failed.length > 0 ? `, ${result.failed.length} failed` : '';
-    out(io, `Imported ${result.imported} sessions, ${result.skipped} unchanged${failed}, into ${loc.logsDir}`);
+    const files = result.skippedFiles.length;
+    const skippedFiles = files > 0 ? `, ${files} ${files === 1 ? 'file' : 'files'} skipped` : '';
+    out(io, `Imported ${result.imported} sessions, ${result.skipped} unchanged${failed}${skippedFiles}, into ${loc.logsDir}`);
     return EXIT_OK;
   },
 };

@@ -7,6 +7,9 @@ import { ClaudeParser } from './parser.js';
 export interface FileSpec {
   path: string;
   subagentId?: string;
+  /** The main file's session id, and the earlier sessions whose repeated records it keeps (see ClaudeParserOptions). */
+  fileSessionId?: string;
+  keepRecordsOf?: string[];
 }
 
 /** The events of one file's line, stamped with the time of the latest record read so far. */
@@ -27,7 +30,12 @@ class FileEvents {
   #t = Number.NEGATIVE_INFINITY;
 
   constructor(spec: FileSpec) {
-    this.#parser = new ClaudeParser({ source: 'backfill', subagentId: spec.subagentId });
+    this.#parser = new ClaudeParser({
+      source: 'backfill',
+      subagentId: spec.subagentId,
+      fileSessionId: spec.fileSessionId,
+      keepRecordsOf: spec.keepRecordsOf,
+    });
     this.#reader = ChunkLineReader.open(spec.path);
     this.#path = spec.path;
   }

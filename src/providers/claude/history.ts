@@ -63,7 +63,7 @@ export class ClaudeHistoricalLogAdapter implements HistoricalLogAdapter {
   }
 
   async *backfill(root?: string | null, options: HistoricalBackfillOptions = {}): AsyncGenerator<BackfilledSession> {
-    const { signal, filter } = options;
+    const { signal, filter, onSkippedFile, imported } = options;
     const projects = join(this.#base, 'projects');
     let dirs: string[];
     try {
@@ -76,13 +76,24 @@ export class ClaudeHistoricalLogAdapter implements HistoricalLogAdapter {
     for (const dir of dirs) {
       throwIfAborted(signal);
       if (prefix !== undefined && !dir.startsWith(prefix)) continue;
-      for (const files of await listProjectSessions(join(projects, dir), signal)) {
+      const sessions = await listProjectSessions(join(projects, dir), signal, onSkippedFile);
+      const listed = new Set(sessions.filter((f) => f.main !== undefined).map((f) => f.sessionId));
+      for (const files of sessions) {
         throwIfAborted(signal);
         const specs = fileSpecs(files);
         const sourcePaths = specs.map((s) => s.path);
         if (filter && !(await filter({ provider: this.provider, sourcePaths }))) continue;
         const head = prescan(specs, signal);
         if (root && head.cwd !== undefined && !isWithin(head.cwd, root)) continue;
+        const earlier = head.firstSessionId !== files.sessionId && files.main ? head.firstSessionId : undefined;
+        if (earlier !== undefined) {
+          // Older Claude Code resumed into a new file repeating the earlier session's records. They
+          // are that session's; only when its file is gone and it was never imported are they kept here.
+          const held = listed.has(earlier) || imported?.(`${this.provider}:${earlier}`) === true;
+          specs[0] = { ...specs[0]!, fileSessionId: files.sessionId, keepRecordsOf: held ? [] : [earlier] };
+        } else if (files.main) {
+          specs[0] = { ...specs[0]!, fileSessionId: files.sessionId };
+        }
         const events = sessionEvents(specs, signal);
         yield {
           metadata: {
@@ -92,7 +103,7 @@ export class ClaudeHistoricalLogAdapter implements HistoricalLogAdapter {
             providerSessionId: files.sessionId,
             workspacePath: head.cwd ?? null,
             model: head.model ?? null,
-            resumed: false,
+            resumed: earlier !== undefined,
             backfilled: true,
           },
           completeness: 'full',
@@ -111,18 +122,26 @@ function fileSpecs(files: SessionFiles): FileSpec[] {
   return specs;
 }
 
-/** The session's cwd and the model of its first real assistant message. */
-function prescan(specs: FileSpec[], signal?: AbortSignal): { cwd?: string; model?: string } {
-  const found: { cwd?: string; model?: string } = {};
-  for (const spec of specs) {
-    scanHead(spec.path, found, signal);
-    if (found.cwd !== undefined && found.model !== undefined) break;
-  }
+interface Head {
+  cwd?: string;
+  model?: string;
+  /** The `sessionId` of the main file's first record that has one. */
+  firstSessionId?: string;
+}
+
+/** The session's cwd, the model of its first real assistant message, and whose records the main file starts with. */
+function prescan(specs: FileSpec[], signal?: AbortSignal): Head {
+  const found: Head = {};
+  specs.forEach((spec, i) => {
+    if (found.cwd !== undefined && found.model !== undefined && i > 0) return;
+    scanHead(spec.path, found, signal, i === 0 && spec.subagentId === undefined);
+  });
   return found;
 }
 
 const CWD = Buffer.from('"cwd":"');
 const ASSISTANT = Buffer.from('"type":"assistant"');
+const SESSION_ID = Buffer.from('"sessionId":"');
 const PRESCAN_LIMIT = 16 * 1024 * 1024;
 const PRESCAN_CHUNK = 64 * 1024;
 /** The first read: most files name their cwd and model within a few KB, and reading 64 KB of each cost more than parsing the head. */
@@ -137,7 +156,7 @@ const PRESCAN_FIRST = 8 * 1024;
  * small files of a history, the thread-pool round trips of async reads cost
  * more than the reads.
  */
-function scanHead(path: string, found: { cwd?: string; model?: string }, signal?: AbortSignal): void {
+function scanHead(path: string, found: Head, signal?: AbortSignal, main = false): void {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -159,13 +178,17 @@ function scanHead(path: string, found: { cwd?: string; model?: string }, signal?
       const end = eof ? buf.length : buf.lastIndexOf(10) + 1;
       const region = buf.subarray(0, end);
       if (found.cwd === undefined) found.cwd = firstValue(region, CWD, (rec) => str(rec.cwd));
+      if (main && found.firstSessionId === undefined) {
+        found.firstSessionId = firstValue(region, SESSION_ID, (rec) => str(rec.sessionId));
+      }
       if (found.model === undefined) {
         found.model = firstValue(region, ASSISTANT, (rec) => {
           const model = str(obj(rec.message)?.model);
           return str(rec.type) === 'assistant' && model !== '<synthetic>' ? model : undefined;
         });
       }
-      if ((found.cwd !== undefined && found.model !== undefined) || eof) return;
+      const done = found.cwd !== undefined && found.model !== undefined && (!main || found.firstSessionId !== undefined);
+      if (done || eof) return;
       carry = Buffer.from(buf.subarray(end));
     }
   } finally {

@@ -17,6 +17,7 @@ import { limitEvent, withoutEnvelope, type ClaudeRecord, type MapContext, type T
 import { shortText } from './classify.js';
 import { UsageTracker, usageCounts } from './usage.js';
 import { limitFromApiError } from './usage-limits.js';
+import { InlineSidechains } from './sidechains.js';
 import { mapQueuedCommand, mapUser } from './user.js';
 
 export interface ClaudeParserOptions {
@@ -24,6 +25,18 @@ export interface ClaudeParserOptions {
   source?: LogSourceKind;
   /** Marks every event as sub-agent `subagentId`'s (for sidechain files). */
   subagentId?: string;
+  /**
+   * The id of the session this file is (its file name). Older Claude Code
+   * versions resume a session into a NEW file that first repeats the earlier
+   * session's records, with their `uuid`s and the earlier `sessionId`: such a
+   * record belongs to the session it first appeared in and is dropped here,
+   * unless its session is listed in `keepRecordsOf` (its own file is gone and
+   * it was never imported: this file is the only place left to read it).
+   * The file's first earlier session is announced once, by a provider_status
+   * `session_resumed` naming it (see docs/resumed-sessions.md).
+   */
+  fileSessionId?: string;
+  keepRecordsOf?: readonly string[];
 }
 
 /** Bookkeeping records that carry nothing for the event log (context, request blobs, UI state). */
@@ -62,16 +75,31 @@ export class ClaudeParser implements LineParser {
   readonly #usage = new UsageTracker();
   readonly #unknown: UnknownRecordTypes;
   readonly #uuids = new IdSet();
+  /** Sub-agent runs written inline (`isSidechain`) in older main files. */
+  readonly #inline = new InlineSidechains();
   readonly #ctx: MapContext;
   #out: ParsedEvent[] = [];
   #incidents = 0;
   readonly #clock = new RecordClock();
   /** Time of the last assistant record whose usage is held: the usage event's time. */
   #usageTs: string | undefined;
+  readonly #fileSessionId: string | undefined;
+  readonly #keep: ReadonlySet<string>;
+  /** A new-file resume was announced (once per file). */
+  #announced = false;
+  /** The last prompt's id: a later prompt numbered 0 again comes from a new process. */
+  #lastPromptId: string | undefined;
+  /**
+   * A `cost-state` record (written as a process finishes its work) came after the last prompt.
+   * Needed besides promptIndex 0: a queued task notification within one process is numbered 0 too.
+   */
+  #processEnded = false;
 
   constructor(options: ClaudeParserOptions = {}) {
     this.#source = options.source ?? 'provider_file';
     this.#subagentId = options.subagentId;
+    this.#fileSessionId = options.fileSessionId;
+    this.#keep = new Set(options.keepRecordsOf ?? []);
     this.#unknown = new UnknownRecordTypes(this.#source);
     const tools = new Map<string, ToolInfo>();
     this.#ctx = {
@@ -123,13 +151,80 @@ export class ClaudeParser implements LineParser {
       return;
     }
     const record: ClaudeRecord = parsed.value;
+    // A record repeated from an earlier session is dropped before its time is noted: the
+    // resume announcement then takes the time of the first record this session wrote.
+    if (this.#repeatedFromEarlierSession(record)) return;
     this.#clock.note(record.timestamp);
     const uuid = str(record.uuid);
-    if (uuid !== undefined) {
-      if (!this.#uuids.add(uuid)) return; // the same conversation line written twice
-    }
+    // Only a record that parsed claims its uuid (a broken line never hides a later valid one).
+    if (uuid !== undefined && this.#uuids.has(uuid)) return; // the same conversation line written twice
     this.#noteMeta(record);
     const type = str(record.type);
+    if (type === 'user') this.#noteResumeInPlace(record);
+    else if (type === 'cost-state') this.#processEnded = true;
+    if (this.#subagentId === undefined) {
+      const started = this.#inline.note(record);
+      if (started) {
+        this.#flushUsage(); // the root closes the main agent's message, whose usage comes first
+        this.#emit(started, record);
+      }
+    }
+    this.#map(record, type, line);
+    // After mapping: a record whose mapping threw is a parse_warning and claims nothing, and
+    // neither does a damaged one, so that a later intact copy of the line still counts.
+    if (uuid !== undefined && intact(record, type)) this.#uuids.add(uuid);
+  }
+
+  /**
+   * Old layout: a record of another session repeated at the top of a resuming
+   * file. Announces the resume once, with the earlier session's id, and says
+   * whether the record is to be dropped.
+   */
+  #repeatedFromEarlierSession(record: ClaudeRecord): boolean {
+    const own = this.#fileSessionId;
+    const recordSession = str(record.sessionId);
+    if (own === undefined || recordSession === undefined || recordSession === own) return false;
+    if (!this.#announced) {
+      this.#announced = true;
+      this.#out.push([
+        this.#source,
+        {
+          type: 'provider_status',
+          message: `resumed Claude session ${recordSession}`,
+          data: { kind: 'session_resumed', resumed_from: recordSession, repeats_earlier_records: true },
+        },
+      ]);
+    }
+    return !this.#keep.has(recordSession);
+  }
+
+  /**
+   * Current layout: a resume appends to the same file. Every Claude process
+   * numbers its prompts from 0 (`turnPosition.promptIndex`) and writes a
+   * `cost-state` when it is done, so a prompt 0 after an earlier prompt and a
+   * cost-state starts a new process on this session: a resume.
+   */
+  #noteResumeInPlace(record: ClaudeRecord): void {
+    if (record.isSidechain === true || this.#subagentId !== undefined) return;
+    const index = obj(record.turnPosition)?.promptIndex;
+    const promptId = str(record.promptId);
+    if (typeof index !== 'number' || promptId === undefined || promptId === this.#lastPromptId) return;
+    if (index === 0 && this.#lastPromptId !== undefined && this.#processEnded) {
+      const session = str(record.sessionId) ?? this.#meta.sessionId ?? null;
+      this.#out.push([
+        this.#source,
+        {
+          type: 'provider_status',
+          message: session ? `resumed Claude session ${session}` : 'resumed Claude session',
+          data: { kind: 'session_resumed', resumed_from: session },
+        },
+      ]);
+    }
+    this.#lastPromptId = promptId;
+    this.#processEnded = false;
+  }
+
+  #map(record: ClaudeRecord, type: string | undefined, line: string): void {
     if (type === 'assistant') {
       this.#assistantUsage(record);
       mapAssistant(this.#ctx, record, line);
@@ -225,13 +320,20 @@ export class ClaudeParser implements LineParser {
   }
 
   #emit(event: LogEventInput, record: ClaudeRecord): void {
-    const agent = this.#subagentId ?? (record.isSidechain === true ? (str(record.agentId) ?? 'sidechain') : undefined);
+    const agent = this.#subagentId ?? (record.isSidechain === true ? this.#inline.agentOf(record) : undefined);
     this.#out.push([this.#source, agent === undefined ? event : markSubagent(event, agent)]);
   }
 
   #push(events: ParsedEvent[]): void {
     for (const e of events) this.#out.push(e);
   }
+}
+
+/** A record that can stand for its uuid: typed, and a conversation record with its message. */
+function intact(record: ClaudeRecord, type: string | undefined): boolean {
+  if (type === undefined) return false;
+  if (type === 'user' || type === 'assistant') return obj(record.message) !== undefined;
+  return true;
 }
 
 /** A fresh Claude line parser (pure; one per session file). */

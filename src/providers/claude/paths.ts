@@ -1,7 +1,9 @@
+import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readLines } from '../../tail/index.js';
+import type { SkippedFile } from '../../schema/index.js';
 import { str } from '../shared/index.js';
 
 /**
@@ -78,20 +80,34 @@ export async function sessionIdOfFile(path: string, signal?: AbortSignal): Promi
  * The sessions of one `projects/<enc-cwd>/` folder, each with its sub-agent
  * files (new layout by folder; old layout linked by the records' sessionId).
  */
-export async function listProjectSessions(projectDir: string, signal?: AbortSignal): Promise<SessionFiles[]> {
+export async function listProjectSessions(
+  projectDir: string,
+  signal?: AbortSignal,
+  onSkipped?: (file: SkippedFile) => void,
+): Promise<SessionFiles[]> {
   const sessions = new Map<string, SessionFiles>();
   const oldAgents: SubagentFile[] = [];
-  const entries = await names(projectDir);
+  let dirents: Dirent[];
+  try {
+    dirents = (await readdir(projectDir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    dirents = [];
+  }
   // A session's `<id>/subagents` folder can only exist if `<id>` is listed: no readdir for the rest.
-  const listed = new Set(entries);
-  for (const name of entries) {
+  const listed = new Set(dirents.map((d) => d.name));
+  for (const entry of dirents) {
+    const name = entry.name;
     const agent = AGENT_FILE.exec(name);
     if (agent) {
       oldAgents.push({ path: join(projectDir, name), agentId: agent[1]! });
       continue;
     }
     const m = SESSION_FILE.exec(name);
-    if (!m) continue;
+    if (!m) {
+      // Folders hold a session's sub-agents and tool outputs; any other file is one we cannot read.
+      if (!entry.isDirectory()) onSkipped?.({ path: join(projectDir, name), reason: 'not a Claude session file (<session id>.jsonl)' });
+      continue;
+    }
     const sessionId = m[1]!;
     sessions.set(sessionId, {
       sessionId,

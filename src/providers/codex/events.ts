@@ -106,6 +106,12 @@ export function handleEvent(s: CodexState, p: Record<string, unknown>, raw: stri
     case 'error':
       return s.error(p, 'event');
     case 'thread_settings_applied': {
+      // A process applies the thread's settings when it opens the thread: inside its first turn
+      // for a new thread, before any turn when `codex resume` reopens one (appended to the same file).
+      if (!s.turnOpen && s.turnsEnded > 0) {
+        const id = s.meta.sessionId ?? str(p.thread_id) ?? null;
+        s.status(id ? `resumed Codex session ${id}` : 'resumed Codex session', { kind: 'session_resumed', resumed_from: id });
+      }
       const settings = obj(p.thread_settings);
       const model = str(settings?.model);
       if (model) s.meta.model = model;

@@ -64,9 +64,9 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
   }
 
   async *backfill(root?: string | null, options: HistoricalBackfillOptions = {}): AsyncIterable<BackfilledSession> {
-    const { signal, filter } = options;
+    const { signal, filter, onSkippedFile } = options;
     throwIfAborted(signal);
-    const rollouts = await this.#rolloutsOldestFirst();
+    const rollouts = await this.#rolloutsOldestFirst(onSkippedFile);
     const threads = new Set<string>();
     for (const r of rollouts) {
       throwIfAborted(signal);
@@ -77,7 +77,10 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
       const head = await readHead(r.path, true, signal);
       if (root && !(head.cwd !== undefined && isWithin(head.cwd, root))) continue;
       const id = head.threadId && SAFE_ID.test(head.threadId) ? head.threadId : r.threadId;
-      if (!SAFE_ID.test(id)) continue;
+      if (!SAFE_ID.test(id)) {
+        onSkippedFile?.({ path: r.path, reason: `its thread id ${JSON.stringify(id)} is not a safe session id` });
+        continue;
+      }
       const events = streamRollout(r.path, signal);
       yield {
         metadata: {
@@ -100,9 +103,9 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
     if (!root) yield* this.#legacySessions(threads, filter, signal);
   }
 
-  async #rolloutsOldestFirst(): Promise<RolloutFile[]> {
-    const live = await walkRollouts(join(this.#base, 'sessions'));
-    const archived = await walkRollouts(join(this.#base, 'archived_sessions'));
+  async #rolloutsOldestFirst(onSkipped: HistoricalBackfillOptions['onSkippedFile']): Promise<RolloutFile[]> {
+    const live = await walkRollouts(join(this.#base, 'sessions'), 4, onSkipped);
+    const archived = await walkRollouts(join(this.#base, 'archived_sessions'), 4, onSkipped);
     const byAge = (a: RolloutFile, b: RolloutFile) => a.createdMs - b.createdMs || (a.path < b.path ? -1 : 1);
     // sessions/ first, so its copy of a thread wins over an archived one.
     return [...live.sort(byAge), ...archived.sort(byAge)];

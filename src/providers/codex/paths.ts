@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readLines } from '../../tail/index.js';
+import type { SkippedFile } from '../../schema/index.js';
 import { obj, str } from '../shared/index.js';
 
 /** `<home>/.codex` when a home is given (tests, `ctx.home`), else `$CODEX_HOME`, else `~/.codex`. */
@@ -56,14 +57,19 @@ export async function rolloutsIn(dir: string): Promise<RolloutFile[]> {
 }
 
 /** Every rollout under `dir`, at any depth up to 4 (`sessions/Y/M/D`, flat `archived_sessions`). */
-export async function walkRollouts(dir: string, depth = 4): Promise<RolloutFile[]> {
+export async function walkRollouts(
+  dir: string,
+  depth = 4,
+  onSkipped?: (file: SkippedFile) => void,
+): Promise<RolloutFile[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const out: RolloutFile[] = [];
   for (const e of entries) {
-    if (e.isDirectory() && depth > 0) out.push(...(await walkRollouts(join(dir, e.name), depth - 1)));
+    if (e.isDirectory() && depth > 0) out.push(...(await walkRollouts(join(dir, e.name), depth - 1, onSkipped)));
     else if (e.isFile()) {
       const r = parseRolloutName(dir, e.name);
       if (r) out.push(r);
+      else onSkipped?.({ path: join(dir, e.name), reason: 'not a Codex rollout file (rollout-<time>-<thread id>.jsonl)' });
     }
   }
   return out;

@@ -43,8 +43,14 @@ export class CodexState {
     return `${prefix}-${this.#generated}`;
   }
 
+  /** Between task_started and task_complete / turn_aborted. */
+  turnOpen = false;
+  /** Turns ended so far in this file. */
+  turnsEnded = 0;
+
   /** Turn start: anything the last turn left waiting is emitted, its unmatched twins forgotten. */
   enterTurn(turnId: string | undefined): void {
+    this.turnOpen = true;
     if (turnId !== undefined && turnId === this.turnId) return;
     this.emit(...this.tools.flush());
     this.twins.reset();
@@ -53,6 +59,8 @@ export class CodexState {
 
   /** Turn end (task_complete, turn_aborted). */
   endTurn(): void {
+    if (this.turnOpen) this.turnsEnded += 1;
+    this.turnOpen = false;
     this.emit(...this.tools.flush());
   }
 

@@ -67,9 +67,9 @@ export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
   }
 
   async *backfill(root?: string | null, options: HistoricalBackfillOptions = {}): AsyncIterable<BackfilledSession> {
-    const { signal, filter } = options;
+    const { signal, filter, onSkippedFile } = options;
     throwIfAborted(signal);
-    const sessions = await this.#sessionsOldestFirst();
+    const sessions = await this.#sessionsOldestFirst(onSkippedFile);
     const ids = new Set(sessions.map((s) => s.id));
     for (const s of sessions) {
       throwIfAborted(signal);
@@ -107,7 +107,7 @@ export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
     }
     // Legacy sessions record no cwd, so they belong to no project root.
     if (root) return;
-    for (const path of await this.#legacyFiles()) {
+    for (const path of await this.#legacyFiles(root ? undefined : onSkippedFile)) {
       throwIfAborted(signal);
       const id = basename(path, '.json');
       if (ids.has(id)) continue;
@@ -132,23 +132,26 @@ export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
     }
   }
 
-  async #sessionsOldestFirst(): Promise<CopilotSessionDir[]> {
+  async #sessionsOldestFirst(onSkipped: HistoricalBackfillOptions['onSkippedFile']): Promise<CopilotSessionDir[]> {
     const dated: Array<[number, CopilotSessionDir]> = [];
     for (const s of await listSessionDirs(this.#base)) {
       const st = await stat(s.events).catch(() => undefined);
       if (st?.isFile()) dated.push([st.mtimeMs, s]);
+      else onSkipped?.({ path: s.events, reason: 'a Copilot session folder without a readable events.jsonl' });
     }
     dated.sort((a, b) => a[0] - b[0] || (a[1].id < b[1].id ? -1 : 1));
     return dated.map(([, s]) => s);
   }
 
-  async #legacyFiles(): Promise<string[]> {
+  async #legacyFiles(onSkipped: HistoricalBackfillOptions['onSkippedFile']): Promise<string[]> {
     const dir = join(this.#base, 'history-session-state');
-    const names = await readdir(dir).catch(() => [] as string[]);
-    return names
-      .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
-      .sort()
-      .map((n) => join(dir, n));
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).sort();
+    const out: string[] = [];
+    for (const n of names) {
+      if (n.endsWith('.json')) out.push(join(dir, n));
+      else onSkipped?.({ path: join(dir, n), reason: 'not a legacy Copilot session file (<id>.json)' });
+    }
+    return out;
   }
 }
 

@@ -122,9 +122,7 @@ export class CopilotParser implements LineParser {
     const type = str(rec.type);
     if (type === undefined) return [parseWarning(this.#source, 'Copilot record without a "type"', line)];
     const id = str(rec.id);
-    if (id !== undefined) {
-      if (!this.#seenIds.add(id)) return [];
-    }
+    if (id !== undefined && this.#seenIds.has(id)) return [];
     const ts = str(rec.timestamp);
     if (ts !== undefined) {
       this.#meta.startedAt ??= ts;
@@ -133,6 +131,8 @@ export class CopilotParser implements LineParser {
     const data = obj(rec.data) ?? {};
     const agentId = str(rec.agentId) ?? this.#agentsByTask.get(str(data.parentToolCallId) ?? '');
     const events = this.#record(type, data, agentId, id ?? `line-${this.#lineNo}`, ts, line);
+    // Claimed once mapped, and only by a record with its data: a damaged copy never hides an intact one.
+    if (id !== undefined && obj(rec.data) !== undefined) this.#seenIds.add(id);
     const out: ParsedEvent[] = [];
     for (const e of events) out.push([this.#source, agentId ? markSubagent(e, agentId) : e]);
     return out;
@@ -190,6 +190,10 @@ export class CopilotParser implements LineParser {
           if (type === 'subagent.started' && agentId) {
             const task = str(data.toolCallId);
             if (task) this.#agentsByTask.set(task, agentId);
+          }
+          if (type === 'session.resume') {
+            // The same kind and key as the other providers' resume marks (docs/resumed-sessions.md).
+            return [statusEvent(message, { ...data, kind: 'session_resumed', resumed_from: this.#meta.sessionId ?? null })];
           }
           return [statusEvent(message, data)];
         }

@@ -66,7 +66,12 @@ export class GeminiConversation {
     this.mergeMeta(record);
     if (!resumed) return [];
     return this.#mark([
-      this.#ev({ type: 'provider_status', message: 'gemini session resumed', data: { start_time: str(record['startTime']) ?? null } }),
+      this.#ev({
+        type: 'provider_status',
+        message: 'gemini session resumed',
+        // The same kind and key as the other providers' resume marks (docs/resumed-sessions.md).
+        data: { start_time: str(record['startTime']) ?? null, kind: 'session_resumed', resumed_from: str(record['sessionId']) ?? null },
+      }),
     ]);
   }
 

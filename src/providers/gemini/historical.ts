@@ -78,7 +78,7 @@ export class GeminiHistoricalLogAdapter implements HistoricalLogAdapter {
   }
 
   async *backfill(root?: string | null, options: HistoricalBackfillOptions = {}): AsyncGenerator<BackfilledSession> {
-    const { signal, filter } = options;
+    const { signal, filter, onSkippedFile } = options;
     throwIfAborted(signal);
     const projects = await readProjects(this.#gemini);
     for (const dirName of await listProjectDirs(this.#gemini)) {
@@ -87,7 +87,7 @@ export class GeminiHistoricalLogAdapter implements HistoricalLogAdapter {
       const workspace = await projectRootOf(this.#gemini, dirName, projects);
       // Skip a whole project without listing it when its root is known to be elsewhere.
       if (root && workspace !== undefined && !isWithin(workspace, root)) continue;
-      for (const chat of groupChats(await listChats(projectDir))) {
+      for (const chat of groupChats(await listChats(projectDir, onSkippedFile))) {
         throwIfAborted(signal);
         const subagents = await listSubagentFiles(projectDir, chat.shortId);
         const main = chat.jsonl ?? chat.json!;
@@ -95,7 +95,11 @@ export class GeminiHistoricalLogAdapter implements HistoricalLogAdapter {
         if (filter && !(await filter({ provider: this.provider, sourcePaths }))) continue;
         const opened = chat.jsonl ? await openJsonl(chat.jsonl, signal) : await openJson(chat, signal);
         const { meta } = opened;
-        if (!meta.sessionId) continue; // not a session file (zag skips these too)
+        if (!meta.sessionId) {
+          // Not a session file (zag skips these too); said once, by the run that reads it.
+          onSkippedFile?.({ path: main, reason: 'a Gemini chat file without a session id' });
+          continue;
+        }
         const cwd = workspace ?? meta.cwd;
         if (root && !(cwd !== undefined && isWithin(cwd, root)) && dirName !== projectHash(root)) continue;
         // Only the folder named by the full parent id holds this session's sub-agents.

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import type { SkippedFile } from '../../schema/index.js';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -99,13 +100,19 @@ export function parseChatName(dir: string, name: string): ChatFile | undefined {
 }
 
 /** The session files of one project folder, by name. */
-export async function listChats(projectDir: string): Promise<ChatFile[]> {
+export async function listChats(projectDir: string, onSkipped?: (file: SkippedFile) => void): Promise<ChatFile[]> {
   const chats = join(projectDir, 'chats');
-  const names = await readdir(chats).catch(() => [] as string[]);
-  return names
-    .sort()
-    .map((n) => parseChatName(chats, n))
-    .filter((c): c is ChatFile => c !== undefined);
+  const entries = await readdir(chats, { withFileTypes: true }).catch(() => []);
+  const out: ChatFile[] = [];
+  for (const name of entries.map((e) => e.name).sort()) {
+    const chat = parseChatName(chats, name);
+    if (chat) out.push(chat);
+    // Folders hold sub-agent chats (listSubagentFiles); any other file is one we cannot read.
+    else if (!entries.find((e) => e.name === name)!.isDirectory()) {
+      onSkipped?.({ path: join(chats, name), reason: 'not a Gemini chat file (session-<time>-<id>.json[l])' });
+    }
+  }
+  return out;
 }
 
 /** A session: its JSONL file (preferred: resuming a JSON migrates it) and/or its legacy JSON. */

@@ -7,13 +7,22 @@ import type { BackfilledSession, LogEventInput, LogSourceKind } from '../../../s
 
 export const FIXTURES = resolve(fileURLToPath(new URL('../../fixtures/claude', import.meta.url)));
 
+/**
+ * Fixtures with tests of their own, left out of the generic per-file scan (which counts each file's
+ * records in its own session): records of an older resume belong to the earlier session
+ * (test/backfill/resumed-sessions-count-once), inline sidechain runs are told apart by their parentUuid
+ * chains (inline-sidechains-are-separate-subagents).
+ */
+const OWN_TESTS = ['/real/resume-print-old-layout/', '/inline-sidechains/'];
+const hasOwnTest = (path: string): boolean => OWN_TESTS.some((p) => `${path}/`.includes(p));
+
 /** Homes laid out like `~` whose `.claude` holds fixtures: the generated set and each real run. */
 export async function fixtureHomes(): Promise<Array<{ name: string; home: string }>> {
   const generated = await mkdtemp(join(tmpdir(), 'claude-home-'));
   await symlink(FIXTURES, join(generated, '.claude'));
   const homes = [{ name: 'generated', home: generated }];
   for (const run of (await readdir(join(FIXTURES, 'real'))).sort()) {
-    homes.push({ name: `real/${run}`, home: join(FIXTURES, 'real', run) });
+    if (!hasOwnTest(join(FIXTURES, 'real', run))) homes.push({ name: `real/${run}`, home: join(FIXTURES, 'real', run) });
   }
   return homes;
 }
@@ -23,7 +32,7 @@ export async function sessionFilesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     const path = join(entry.parentPath, entry.name);
-    if (entry.isFile() && entry.name.endsWith('.jsonl') && path.includes('/projects/')) out.push(path);
+    if (entry.isFile() && entry.name.endsWith('.jsonl') && path.includes('/projects/') && !hasOwnTest(path)) out.push(path);
   }
   return out.sort();
 }

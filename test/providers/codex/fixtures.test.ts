@@ -42,7 +42,7 @@ const files = rollouts(FIXTURES);
 
 describe('Codex fixtures: normalized events match the source files', () => {
   it('covers every Codex session file that was copied from the shared fixtures', () => {
-    expect(files.length).toBe(9);
+    expect(files.length).toBe(10);
   });
 
   for (const file of files) {
