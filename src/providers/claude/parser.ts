@@ -192,7 +192,9 @@ export class ClaudeParser implements LineParser {
       this.#flushUsage();
       return;
     }
-    const done = this.#usage.observe(`${id}|${str(record.requestId) ?? ''}`, counts);
+    const model = str(message?.model);
+    const named = model !== undefined && model !== '<synthetic>' ? model : undefined;
+    const done = this.#usage.observe(`${id}|${str(record.requestId) ?? ''}`, counts, named);
     if (done) this.#out.push([this.#source, done]);
   }
 
