@@ -34,7 +34,7 @@ export async function* searchSessionLogs(
   const source = await sourceFor(options);
   for await (const session of source.sessions(signal)) {
     if (signal?.aborted) aborted();
-    if (!compiled.session(session) || !spanOverlaps(compiled.range, session.started_at, session.ended_at)) continue;
+    if (!compiled.session(session) || !spanOverlaps(compiled.range, session.ended_at)) continue;
     for await (const batch of source.lines(session, compiled.prefilter, signal)) {
       for (const line of batch) {
         const event = parse(line);

@@ -53,17 +53,19 @@ export function timeRange(since: string | Date | undefined, until: string | Date
 }
 
 /**
- * Events may carry a provider's time a little outside the span the index
- * records (clocks of two processes, a result written after session_ended), so
- * a session is only skipped when its span misses the range by more than this.
+ * Events may carry a provider's time a little after the end the index
+ * records (clocks of two processes), so a session is only skipped when it
+ * ended more than this before the range.
  */
 const SPAN_SLACK_MS = 3600e3;
 
-/** True when a session's span [started, ended] can hold events in the range (unknown ends never exclude). */
-export function spanOverlaps(range: TimeRange, startedAt: string | null, endedAt: string | null): boolean {
-  const start = startedAt ? Date.parse(startedAt) : NaN;
+/**
+ * True when a session can hold events in the range. Only its end can exclude
+ * it: events carry their provider record's time, which may be well before the
+ * session's `started_at` (a live session that picks up earlier records), so a
+ * late start never does.
+ */
+export function spanOverlaps(range: TimeRange, endedAt: string | null): boolean {
   const end = endedAt ? Date.parse(endedAt) : NaN;
-  if (range.until !== undefined && !Number.isNaN(start) && start - SPAN_SLACK_MS > range.until) return false;
-  if (range.since !== undefined && !Number.isNaN(end) && end + SPAN_SLACK_MS < range.since) return false;
-  return true;
+  return range.since === undefined || Number.isNaN(end) || end + SPAN_SLACK_MS >= range.since;
 }

@@ -76,7 +76,7 @@ export async function usageReport(options: UsageReportOptions): Promise<UsageRep
   const groups = new Map<string, Group>();
   const source = await sourceFor(options);
   for await (const session of source.sessions(signal)) {
-    if (!spanOverlaps(range, session.started_at, session.ended_at)) continue;
+    if (!spanOverlaps(range, session.ended_at)) continue;
     let sessionModel: string | undefined;
     for await (const batch of source.lines(session, PREFILTER, signal)) {
       for (const line of batch) {
