@@ -66,7 +66,7 @@ describe('usage', () => {
     expect(table.code).toBe(0);
     const lines = table.stdout.split('\n');
     expect(lines[0]).toMatch(/^┌─+┬/);
-    expect(lines[1]).toMatch(/│ Model +│ Models +│ +Input │ +Output │ Cache Create │ Cache Read │ Total Tokens │ Cost \(USD\) │/);
+    expect(lines[1]).toMatch(/│ Model +│ +Input │ +Output │ Cache Create │ Cache Read │ Total Tokens │ Cost \(USD\) │/);
     expect(table.stdout).toMatch(/│ claude-sonnet-4-5-20250929 +│/);
     expect(table.stdout).toMatch(/│ Total +│/);
     expect(table.stdout).toContain('Prices as of 2025-11-24; times in UTC.');

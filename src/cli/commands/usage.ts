@@ -123,9 +123,16 @@ export const usageCommand: CommandSpec = {
     const rows = report.rows.map((r) => cells(by === 'session' ? r.key.slice(0, 8) : r.key, r, r.models.map((m) => `- ${m}`).join('\n')));
     const t = report.totals;
     const total = cells('Total', { ...t, models: [], providers: [], sessions: 0 }, '');
-    const header = [HEAD[by as UsageGroupBy], 'Models', 'Input', 'Output', 'Cache Create', 'Cache Read', 'Total Tokens', 'Cost (USD)'];
-    const numeric = [false, false, true, true, true, true, true, true];
-    for (const l of renderBoxTable(header, rows, { numeric, total, paint })) out(io, l);
+    let header = [HEAD[by as UsageGroupBy], 'Models', 'Input', 'Output', 'Cache Create', 'Cache Read', 'Total Tokens', 'Cost (USD)'];
+    let numeric = [false, false, true, true, true, true, true, true];
+    let body = rows;
+    let totalRow = total;
+    if (by === 'model') {
+      // The key is the model: a Models column would repeat it.
+      const drop = <T,>(r: readonly T[]): T[] => r.filter((_, i) => i !== 1);
+      [header, numeric, body, totalRow] = [drop(header), drop(numeric), rows.map(drop), drop(total)];
+    }
+    for (const l of renderBoxTable(header, body, { numeric, total: totalRow, paint })) out(io, l);
     const notes = [`Prices as of ${report.prices_as_of}${prices ? ' (with --prices)' : ''}; times in ${report.time_zone}.`];
     if (t.unpriced_tokens > 0) notes.push(`* ${formatCount(t.unpriced_tokens)} tokens of models without a price are not in the cost.`);
     for (const n of notes) out(io, paint('dim', n));
