@@ -1,5 +1,5 @@
 import { SessionLogError } from '../errors.js';
-import { isKnownEventType, LOG_EVENT_TYPES, ToolKindSchema, type AgentLogEvent } from '../schema/index.js';
+import { isKnownEventType, isToolKind, LOG_EVENT_TYPES, TOOL_KINDS, type AgentLogEvent } from '../schema/index.js';
 import { textPrefilter, typePrefilter } from './needle.js';
 import { inRange, timeRange, type TimeRange } from './time-range.js';
 import type { LinePrefilter, SessionInfo } from './types.js';
@@ -56,8 +56,8 @@ export function compileQuery(query: SessionSearchQuery, now = Date.now()): Compi
   for (const t of types ?? []) if (!isKnownEventType(t)) invalid(`unknown event type '${t}' (one of ${LOG_EVENT_TYPES.join(', ')})`);
   const providers = asList(query.provider);
   if (query.role !== undefined && !(ROLES as readonly string[]).includes(query.role)) invalid(`role must be user or assistant, not '${query.role}'`);
-  if (query.toolKind !== undefined && !ToolKindSchema.safeParse(query.toolKind).success) {
-    invalid(`unknown tool kind '${query.toolKind}' (one of ${ToolKindSchema.options.join(', ')})`);
+  if (query.toolKind !== undefined && !isToolKind(query.toolKind)) {
+    invalid(`unknown tool kind '${query.toolKind}' (one of ${TOOL_KINDS.join(', ')})`);
   }
   const range = timeRange(query.since, query.until, now);
   const text = textMatcher(query);

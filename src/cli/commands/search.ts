@@ -1,5 +1,5 @@
 import { isSessionLogError } from '../../errors.js';
-import { LOG_EVENT_TYPES, ToolKindSchema } from '../../schema/index.js';
+import { LOG_EVENT_TYPES, TOOL_KINDS } from '../../schema/index.js';
 import { searchSessionLogs, type SessionSearchQuery } from '../../sessions/index.js';
 import { checkChoices } from '../choices.js';
 import { flagOpt, listOpt, stringOpt, type CommandSpec } from '../command.js';
@@ -28,7 +28,7 @@ export const searchCommand: CommandSpec = {
     provider: { type: 'string', value: 'name', multiple: true, description: 'only this provider (claude, codex, gemini, copilot)' },
     role: { type: 'string', value: 'role', description: 'user (prompts) or assistant (answers)' },
     tool: { type: 'string', value: 'name', description: 'only calls and results of this tool, e.g. Bash' },
-    'tool-kind': { type: 'string', value: 'kind', description: `only tools of this kind (${ToolKindSchema.options.join(', ')})` },
+    'tool-kind': { type: 'string', value: 'kind', description: `only tools of this kind (${TOOL_KINDS.join(', ')})` },
     type: { type: 'string', value: 'type', multiple: true, description: 'only events of this type (comma-separated or repeated)' },
     since: { type: 'string', value: 'time', description: 'only events at or after this time' },
     until: { type: 'string', value: 'time', description: 'only events at or before this time' },
@@ -51,7 +51,7 @@ export const searchCommand: CommandSpec = {
     const role = stringOpt(args, 'role');
     checkChoices('role', role === undefined ? undefined : [role], ROLES, 'search');
     const toolKind = stringOpt(args, 'tool-kind');
-    checkChoices('tool-kind', toolKind === undefined ? undefined : [toolKind], ToolKindSchema.options, 'search');
+    checkChoices('tool-kind', toolKind === undefined ? undefined : [toolKind], TOOL_KINDS, 'search');
     const limitText = stringOpt(args, 'limit');
     const limit = limitText === undefined ? Infinity : Number(limitText);
     if (!Number.isInteger(limit) && limit !== Infinity) throw new UsageError(`--limit needs a whole number, not '${limitText}'`, 'search');
