@@ -5,7 +5,10 @@ import { importCommand } from './commands/import.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
 import { rebuildIndexCommand } from './commands/rebuild-index.js';
+import { searchCommand } from './commands/search.js';
 import { showCommand } from './commands/show.js';
+import { summaryCommand } from './commands/summary.js';
+import { usageCommand } from './commands/usage.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, UsageError } from './errors.js';
 import { BIN, commandHelp, mainHelp } from './help.js';
 import { err, out, type CliIO } from './io.js';
@@ -17,6 +20,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   showCommand,
   listenCommand,
   rebuildIndexCommand,
+  searchCommand,
+  summaryCommand,
+  usageCommand,
 ];
 
 /** The package version, read once from package.json next to dist/ (or src/). */

@@ -126,6 +126,8 @@ export async function recordAgentOutput(writer: LogSink, output: AgentOutput): P
     for (const input of mapEvent(ev)) written.push(writer.emit('wrapper', input));
   }
   const cost = output.total_cost_usd ?? undefined;
+  // The run's model names the usage, so reports can group and price it.
+  const model = typeof output.model === 'string' && output.model !== '' ? output.model : undefined;
   if (output.usage) {
     written.push(
       writer.emit('wrapper', {
@@ -135,10 +137,11 @@ export async function recordAgentOutput(writer: LogSink, output: AgentOutput): P
         cache_read_tokens: output.usage.cache_read_tokens ?? undefined,
         cache_creation_tokens: output.usage.cache_creation_tokens ?? undefined,
         total_cost_usd: cost,
+        model,
       }),
     );
   } else if (cost !== undefined) {
-    written.push(writer.emit('wrapper', { type: 'usage', input_tokens: 0, output_tokens: 0, total_cost_usd: cost }));
+    written.push(writer.emit('wrapper', { type: 'usage', input_tokens: 0, output_tokens: 0, total_cost_usd: cost, model }));
   }
   return written;
 }

@@ -52,6 +52,8 @@ export const KIND_FIELDS = {
     cache_read_tokens: omit(uint()),
     cache_creation_tokens: omit(uint()),
     total_cost_usd: asF64(omit(finite())),
+    // Ours, not zag's: zag's `Usage` variant has no deny_unknown_fields, so its reader ignores it.
+    model: omit(str()),
   },
   user_event: { level: req(str()), message: req(str()), data: omit(json()) },
   usage_limit_hit: {

@@ -292,7 +292,9 @@ export class ClaudeParser implements LineParser {
       this.#flushUsage();
       return;
     }
-    const done = this.#usage.observe(`${id}|${str(record.requestId) ?? ''}`, counts);
+    const model = str(message?.model);
+    const named = model !== undefined && model !== '<synthetic>' ? model : undefined;
+    const done = this.#usage.observe(`${id}|${str(record.requestId) ?? ''}`, counts, named);
     if (done) this.#out.push(this.#timed(done, this.#usageTs));
     // A message's usage is complete at its last record: that record's time is the usage's.
     this.#usageTs = this.#clock.last;

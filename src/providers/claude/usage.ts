@@ -40,17 +40,20 @@ const max = (a: Counts, b: Counts): Counts => ({
 export class UsageTracker {
   #key: string | undefined;
   #pending: Counts = ZERO;
+  #model: string | undefined;
   readonly #emitted = new Map<string, Counts>();
 
   /** Notes the usage of one block line of message `key`; may complete the previous message. */
-  observe(key: string, counts: Counts): LogEventInput | undefined {
+  observe(key: string, counts: Counts, model?: string): LogEventInput | undefined {
     if (key === this.#key) {
       this.#pending = max(this.#pending, counts);
+      this.#model ??= model;
       return undefined;
     }
     const done = this.flush();
     this.#key = key;
     this.#pending = counts;
+    this.#model = model;
     return done;
   }
 
@@ -76,6 +79,8 @@ export class UsageTracker {
       output_tokens: delta.output,
       cache_read_tokens: delta.cacheRead,
       cache_creation_tokens: delta.cacheCreation,
+      // The message's model prices these tokens (usage reports group by it).
+      ...(this.#model !== undefined ? { model: this.#model } : {}),
     };
   }
 }

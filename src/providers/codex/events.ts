@@ -99,7 +99,7 @@ export function handleEvent(s: CodexState, p: Record<string, unknown>, raw: stri
     case 'web_search_end':
       return webSearch(s, p, 'event');
     case 'token_count':
-      s.emit(...s.usage.onTokenCount(p));
+      s.emitUsage(s.usage.onTokenCount(p));
       return s.rateLimits(p.rate_limits);
     case 'context_compacted':
       return compaction(s, 'event', null);

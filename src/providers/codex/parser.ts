@@ -129,7 +129,7 @@ class CodexParser implements LineParser {
           replacement_items: Array.isArray(p.replacement_history) ? p.replacement_history.length : null,
         });
       case 'token_usage_record':
-        return s.emit(...s.usage.onRecord(p));
+        return s.emitUsage(s.usage.onRecord(p));
       case 'inter_agent_communication':
       case 'inter_agent_communication_metadata':
         return s.status(type, p);

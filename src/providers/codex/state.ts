@@ -1,4 +1,4 @@
-import type { LogEventInput, LogSourceKind } from '../../schema/index.js';
+import type { LogEventInput, LogEventInputOf, LogSourceKind } from '../../schema/index.js';
 import { UnknownRecordTypes, type SessionMeta } from '../shared/index.js';
 import { TwinFilter, type Channel } from './dedupe.js';
 import { errorLimitSignal, limitEvent, rateLimitSignal, type LimitSignal } from './limits.js';
@@ -31,6 +31,12 @@ export class CodexState {
 
   constructor(readonly source: LogSourceKind) {
     this.unknown = new UnknownRecordTypes(source);
+  }
+
+  /** Usage events named with the model of the current turn (the latest `turn_context`), when known. */
+  emitUsage(events: readonly LogEventInputOf<'usage'>[]): void {
+    const model = this.meta.model;
+    for (const e of events) this.out.push(model !== undefined ? { ...e, model } : e);
   }
 
   emit(...events: LogEventInput[]): void {

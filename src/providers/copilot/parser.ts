@@ -247,7 +247,7 @@ export class CopilotParser implements LineParser {
     }
     const outputTokens = num(data.outputTokens);
     if (outputTokens !== undefined) {
-      const e = this.#usage.fromMessageOutput(outputTokens, str(data.apiCallId));
+      const e = this.#usage.fromMessageOutput(outputTokens, str(data.apiCallId), str(data.model));
       if (e) out.push(e);
     }
     return out;

@@ -1,5 +1,5 @@
 import type { LogEventInputOf } from '../../schema/index.js';
-import { count, obj } from '../shared/index.js';
+import { count, obj, str } from '../shared/index.js';
 
 /** Token counts in Copilot's own convention: `input` is the whole prompt, cache reads included. */
 export interface CopilotTokens {
@@ -63,13 +63,13 @@ export class UsageLedger {
   /** A `session.usage_record`'s `usage` object. */
   fromRecord(usage: Record<string, unknown>, callKey: string | undefined): LogEventInputOf<'usage'> | undefined {
     this.#sawRecords = true;
-    return this.#add(readTokens(usage), callKey);
+    return named(this.#add(readTokens(usage), callKey), str(usage.model));
   }
 
   /** An `assistant.message`'s `outputTokens`. */
-  fromMessageOutput(outputTokens: number, callKey: string | undefined): LogEventInputOf<'usage'> | undefined {
+  fromMessageOutput(outputTokens: number, callKey: string | undefined, model?: string): LogEventInputOf<'usage'> | undefined {
     if (callKey === undefined && this.#sawRecords) return undefined;
-    return this.#add({ ...ZERO, output: tokens(outputTokens) }, callKey);
+    return named(this.#add({ ...ZERO, output: tokens(outputTokens) }, callKey), model);
   }
 
   /** A `session.shutdown`'s `modelMetrics` (cumulative): emits only what is still missing. */
@@ -84,7 +84,9 @@ export class UsageLedger {
     const delta = { ...ZERO };
     for (const f of FIELDS) delta[f] = Math.max(0, sum[f] - this.#total[f]);
     for (const f of FIELDS) this.#total[f] = capped(this.#total[f] + delta[f]);
-    return toEvent(delta);
+    // The top-up can only be priced when the totals name a single model.
+    const models = Object.keys(metrics);
+    return named(toEvent(delta), models.length === 1 ? models[0] : undefined);
   }
 
   /** Everything emitted so far, in Copilot's convention. */
@@ -107,6 +109,11 @@ export class UsageLedger {
     for (const f of FIELDS) this.#total[f] = capped(this.#total[f] + delta[f]);
     return toEvent(delta);
   }
+}
+
+function named(e: LogEventInputOf<'usage'> | undefined, model: string | undefined): LogEventInputOf<'usage'> | undefined {
+  if (e && model !== undefined && model !== '') e.model = model;
+  return e;
 }
 
 function toEvent(d: CopilotTokens): LogEventInputOf<'usage'> | undefined {

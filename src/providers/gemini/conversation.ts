@@ -274,7 +274,7 @@ export class GeminiConversation {
     const tokens = obj(t.record['tokens']);
     if (tokens && !t.usageEmitted) {
       t.usageEmitted = true;
-      out.push(this.#ev(usageEvent(tokens)));
+      out.push(this.#ev(usageEvent(tokens, str(t.record['model']) ?? this.#lastModel)));
     }
     (arr(t.record['toolCalls']) ?? []).forEach((raw, index) => {
       const call = readToolCall(raw, id, index);

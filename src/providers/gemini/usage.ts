@@ -9,7 +9,7 @@ import { count } from '../shared/index.js';
  * cached, output_tokens = output + thoughts (both billed as output). The
  * three add up to Gemini's own `total`.
  */
-export function usageEvent(tokens: Record<string, unknown>): LogEventInput {
+export function usageEvent(tokens: Record<string, unknown>, model?: string): LogEventInput {
   const input = count(tokens['input']);
   const cached = Math.min(count(tokens['cached']), input);
   return {
@@ -17,6 +17,7 @@ export function usageEvent(tokens: Record<string, unknown>): LogEventInput {
     input_tokens: safe(input - cached + count(tokens['tool'])),
     output_tokens: safe(count(tokens['output']) + count(tokens['thoughts'])),
     ...(cached > 0 ? { cache_read_tokens: safe(cached) } : {}),
+    ...(model !== undefined ? { model } : {}),
   };
 }
 

@@ -102,9 +102,9 @@ describe('Claude parser rules', () => {
     ]);
     const usage = events.filter((e) => e.type === 'usage');
     expect(usage).toEqual([
-      { type: 'usage', input_tokens: 3, output_tokens: 395, cache_read_tokens: 0, cache_creation_tokens: 0 },
-      { type: 'usage', input_tokens: 0, output_tokens: 5, cache_read_tokens: 0, cache_creation_tokens: 0 },
-      { type: 'usage', input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_creation_tokens: 0 },
+      { type: 'usage', input_tokens: 3, output_tokens: 395, cache_read_tokens: 0, cache_creation_tokens: 0, model: 'claude-x' },
+      { type: 'usage', input_tokens: 0, output_tokens: 5, cache_read_tokens: 0, cache_creation_tokens: 0, model: 'claude-x' },
+      { type: 'usage', input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_creation_tokens: 0, model: 'claude-x' },
     ]);
   });
 

@@ -45,6 +45,7 @@ describe('Gemini JSONL parser', () => {
       input_tokens: 62,
       output_tokens: 15,
       cache_read_tokens: 40,
+      model: 'gemini-x',
     });
   });
 
