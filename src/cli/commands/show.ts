@@ -1,5 +1,6 @@
 import { readSessionLog } from '../../read/index.js';
-import { flagOpt, listOpt, type CommandSpec } from '../command.js';
+import { choicesOpt, EVENT_TYPE_CHOICES } from '../choices.js';
+import { flagOpt, type CommandSpec } from '../command.js';
 import { EXIT_OK } from '../errors.js';
 import { findSession } from '../find-session.js';
 import { eventJson, formatDateTime, formatEventLine } from '../format-event.js';
@@ -33,7 +34,7 @@ export const showCommand: CommandSpec = {
   async run(io: CliIO, args) {
     const loc = locate(io, args);
     const session = await findSession(loc, args.positionals[0]!);
-    const types = listOpt(args, 'type');
+    const types = choicesOpt(args, 'type', EVENT_TYPE_CHOICES, 'show');
     const json = flagOpt(args, 'json');
     const paint = painter(useColor(io));
     const width = io.stdout.columns ?? 120;
