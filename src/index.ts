@@ -13,3 +13,4 @@ export * from './coordinator/index.js';
 export * from './paths/index.js';
 export * from './record/index.js';
 export * from './providers/index.js';
+export * from './transcript/index.js';
