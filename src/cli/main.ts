@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isSessionLogError } from '../errors.js';
 import type { CommandSpec } from './command.js';
+import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   showCommand,
   listenCommand,
   rebuildIndexCommand,
+  exportCommand,
 ];
 
 /** The package version, read once from package.json next to dist/ (or src/). */
