@@ -14,3 +14,4 @@ export * from './paths/index.js';
 export * from './record/index.js';
 export * from './providers/index.js';
 export * from './sessions/index.js';
+export * from './transcript/index.js';

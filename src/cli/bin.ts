@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /** The `agent-session-log` executable: wires the process to `main`. */
+import { InterruptedError } from './io.js';
 import { main } from './main.js';
 
 const controller = new AbortController();
 let interrupts = 0;
-const onSignal = (): void => {
-  // First Ctrl-C: stop cleanly (listen ends with 0, import records what it wrote). Second: leave now.
+const onSignal = (name: 'SIGINT' | 'SIGTERM'): void => {
+  // First Ctrl-C: stop cleanly (import records what it wrote), then exit 130 (143 for SIGTERM). Second: leave now.
   interrupts++;
-  if (interrupts > 1) process.exit(130);
-  controller.abort();
+  if (interrupts > 1) process.exit(name === 'SIGTERM' ? 143 : 130);
+  controller.abort(new InterruptedError(name));
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);

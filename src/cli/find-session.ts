@@ -93,3 +93,12 @@ export async function exists(path: string): Promise<boolean> {
     () => false,
   );
 }
+
+/**
+ * Where the log of session `id` will be written in this logs folder, for a
+ * session that has not started yet; null when `id` cannot be a file name.
+ */
+export function futureLogPath(loc: Locations, id: string): string | null {
+  if (!SAFE_ID.test(id) || id === '.' || id === '..') return null;
+  return join(loc.logsDir, 'sessions', `${id}.jsonl`);
+}

@@ -2,9 +2,20 @@ import { subagentOf } from '../providers/shared/index.js';
 import { isKnownEventType, serializeLogEvent, type AgentLogEvent, type LogEventKind } from '../schema/index.js';
 import type { Paint, Style } from './style.js';
 
+/**
+ * Control characters (other than newline and tab) in caret notation: agent
+ * output is untrusted and must not move the cursor or retitle the terminal.
+ */
+export function visibleControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 ? `^${String.fromCharCode(code + 64)}` : code === 0x7f ? '^?' : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** Text on one line, at most `max` characters (newlines shown as ⏎). */
 export function clip(text: string, max: number): string {
-  const flat = text.replace(/\r?\n/g, ' ⏎ ').replace(/\s+/g, ' ').trim();
+  const flat = visibleControls(text.replace(/\r?\n/g, '\n')).replace(/\r?\n/g, ' ⏎ ').replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(1, max - 1))}…`;
 }
 
@@ -127,16 +138,31 @@ function subagentOfEvent(ev: AgentLogEvent): string | undefined {
   return undefined;
 }
 
-/** One line per event: seq, time, type and a short summary, cut to `width` columns. */
-export function formatEventLine(ev: AgentLogEvent, paint: Paint, width = 120): string {
+export interface EventLineOptions {
+  /** Show the date with the time (for a session that spans days). */
+  dates?: boolean;
+  /** The whole text, over as many lines as it takes, instead of one line cut to `width`. */
+  full?: boolean;
+}
+
+/**
+ * One line per event: seq, time, type and a short summary, cut to `width`
+ * columns; with `full`, the whole text, its further lines indented under it.
+ */
+export function formatEventLine(ev: AgentLogEvent, paint: Paint, width = 120, options: EventLineOptions = {}): string {
   const seq = String(ev.seq).padStart(5);
-  const time = formatTime(ev.ts);
+  const time = options.dates ? formatDateTime(ev.ts) : formatTime(ev.ts);
   const type = ev.type.padEnd(19);
   const agent = subagentOfEvent(ev);
   const prefix = agent ? `[sub-agent ${agent.slice(0, 12)}] ` : '';
+  const head = `${paint('dim', seq)} ${paint('dim', time)} ${paint(typeStyle(ev.type), type)} `;
+  if (options.full) {
+    const indent = ' '.repeat(seq.length + time.length + type.length + 3);
+    const text = visibleControls((prefix + summarizeEvent(ev)).replace(/\r\n?/g, '\n')).replace(/\s+$/, '');
+    return head + text.split('\n').join(`\n${indent}`);
+  }
   const room = Math.max(20, width - (seq.length + time.length + 19 + 3));
-  const summary = clip(prefix + summarizeEvent(ev), room);
-  return `${paint('dim', seq)} ${paint('dim', time)} ${paint(typeStyle(ev.type), type)} ${summary}`;
+  return head + clip(prefix + summarizeEvent(ev), room);
 }
 
 /** An event as its log line (zag's exact form for known types), for `--json` output. */

@@ -51,7 +51,8 @@ export function mainHelp(commands: readonly CommandSpec[]): string {
       ['-v, --version', 'print the version'],
     ]),
     '',
-    'Exit codes: 0 ok, 1 failure (one line on stderr), 2 bad usage.',
-    'Colours are off when NO_COLOR is set or the output is not a terminal.',
+    'Shared options (--logs-dir, --root, --home) may also come before the command.',
+    'Exit codes: 0 ok, 1 failure (one line on stderr), 2 bad usage, 130 interrupted (Ctrl-C).',
+    'Colours are off when NO_COLOR is set, FORCE_COLOR=0, or the output is not a terminal.',
   ].join('\n');
 }

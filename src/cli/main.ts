@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isSessionLogError } from '../errors.js';
 import type { CommandSpec } from './command.js';
+import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
@@ -11,8 +12,9 @@ import { summaryCommand } from './commands/summary.js';
 import { usageCommand } from './commands/usage.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, UsageError } from './errors.js';
 import { BIN, commandHelp, mainHelp } from './help.js';
-import { err, out, type CliIO } from './io.js';
-import { parseCommand } from './options.js';
+import { err, interruptedExitCode, out, type CliIO } from './io.js';
+import { closestChoice } from './choices.js';
+import { parseCommand, splitLeadingOptions } from './options.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
   importCommand,
@@ -23,6 +25,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   searchCommand,
   summaryCommand,
   usageCommand,
+  exportCommand,
 ];
 
 /** The package version, read once from package.json next to dist/ (or src/). */
@@ -36,15 +39,19 @@ export function version(): string {
  * on stderr), 2 bad usage. Never throws.
  */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
-  const [first, ...rest] = argv;
   try {
+    // `--logs-dir X list` reads as `list --logs-dir X`; options after the command win.
+    const { leading, remaining } = splitLeadingOptions(argv);
+    const [first, ...after] = remaining;
+    const rest = [...leading, ...after];
+    if (first === undefined && leading.length > 0) throw new UsageError('missing command');
     if (first === undefined) {
       // No command is bad usage: the help goes to stderr so a script's stdout stays empty.
       err(io, mainHelp(COMMANDS));
       return EXIT_USAGE;
     }
     if (first === '-h' || first === '--help' || first === 'help') {
-      const topic = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+      const topic = first === 'help' ? COMMANDS.find((c) => c.name === after[0]) : undefined;
       out(io, topic ? commandHelp(topic) : mainHelp(COMMANDS));
       return EXIT_OK;
     }
@@ -54,7 +61,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     const command = COMMANDS.find((c) => c.name === first);
     if (!command) {
-      throw new UsageError(first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`);
+      if (first.startsWith('-')) throw new UsageError(`unknown option '${first}'`);
+      const hint = closestChoice(first, COMMANDS.map((c) => c.name));
+      throw new UsageError(`unknown command '${first}'${hint ? `; did you mean '${hint}'?` : ''}`);
     }
     if (rest.includes('--version') || rest.includes('-v')) {
       out(io, version());
@@ -65,7 +74,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       out(io, commandHelp(command));
       return EXIT_OK;
     }
-    return await command.run(io, args);
+    const code = await command.run(io, args);
+    // Stopped by Ctrl-C (or SIGTERM): the shell's convention, 128 + the signal's number,
+    // so a script can tell an interrupted run from a finished one.
+    return io.signal.aborted ? interruptedExitCode(io.signal) : code;
   } catch (error) {
     return report(io, error);
   }
@@ -77,13 +89,17 @@ function report(io: CliIO, error: unknown): number {
     err(io, `${BIN}: ${oneLine(error.message)} (see '${help}')`);
     return EXIT_USAGE;
   }
-  if (isSessionLogError(error, 'ERR_ABORTED')) {
+  if (isSessionLogError(error, 'ERR_ABORTED') || (io.signal.aborted && isAbortError(error))) {
     err(io, `${BIN}: interrupted`);
-    return EXIT_FAILURE;
+    return interruptedExitCode(io.signal);
   }
   const message = error instanceof Error ? error.message : String(error);
   const code = isSessionLogError(error) ? ` [${error.code}]` : '';
   err(io, `${BIN}: ${oneLine(message)}${code}`);
   if (io.env.AGENT_SESSION_LOG_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   return EXIT_FAILURE;
+}
+
+function isAbortError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
 }

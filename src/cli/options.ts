@@ -41,7 +41,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Comman
   }
   let parsed: { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, all), options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(describeParseError(error), spec.name);
   }
@@ -63,6 +63,26 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Comman
   return { values, positionals: parsed.positionals };
 }
 
+/**
+ * `--from-seq -5` is a value, not an option: parseArgs calls it ambiguous, so
+ * join it (`--from-seq=-5`) and let the command say what is wrong with it.
+ */
+function joinNegativeValues(argv: readonly string[], all: Readonly<Record<string, OptionSpec>>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    if (name !== undefined && all[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** parseArgs' messages are long and suggest `--`; keep the first sentence, lower-cased like ours. */
 function describeParseError(error: unknown): string {
   const code = (error as { code?: string }).code;
@@ -75,6 +95,33 @@ function describeParseError(error: unknown): string {
   }
   const first = message.split(/\.\s/)[0] ?? message;
   return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+/**
+ * Splits the shared options written before the command (`--logs-dir X list`)
+ * from the rest, so that they can be handed to the command like its own.
+ * Only the shared options with a value are taken; anything else before the
+ * command (`--help`, `--version`, a typo) is left for the caller to judge.
+ */
+export function splitLeadingOptions(argv: readonly string[]): { leading: string[]; remaining: string[] } {
+  const leading: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') ? arg.slice(2, eq === -1 ? undefined : eq) : '';
+    const spec = SHARED_OPTIONS[name];
+    if (!spec || spec.type !== 'string') break;
+    if (eq !== -1) {
+      leading.push(arg);
+      i += 1;
+    } else {
+      if (i + 1 >= argv.length) throw new UsageError(`option --${name} needs a value`);
+      leading.push(arg, argv[i + 1]!);
+      i += 2;
+    }
+  }
+  return { leading, remaining: argv.slice(i) };
 }
 
 /** Where a command reads and writes, from the shared options. */

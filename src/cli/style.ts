@@ -17,13 +17,16 @@ export type Paint = (style: Style, text: string) => string;
 
 /**
  * Colours only for a terminal, and never when NO_COLOR is set to anything
- * non-empty (https://no-color.org) or TERM is "dumb". FORCE_COLOR (non-empty,
- * not "0") turns them on for a pipe, e.g. `| less -R`.
+ * non-empty (https://no-color.org), FORCE_COLOR is "0" or "false", or TERM is
+ * "dumb". FORCE_COLOR (any other non-empty value) turns them on for a pipe,
+ * e.g. `| less -R`.
  */
 export function useColor(io: CliIO, stream: 'stdout' | 'stderr' = 'stdout'): boolean {
   const { env } = io;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  // FORCE_COLOR=0 (or false) is the common way to ask for no colours, even on a terminal.
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return true;
   if (env.TERM === 'dumb') return false;
   return io[stream].isTTY === true;
 }

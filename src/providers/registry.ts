@@ -3,14 +3,9 @@ import { ClaudeHistoricalLogAdapter, ClaudeLiveLogAdapter } from './claude/index
 import { CodexHistoricalLogAdapter, CodexLiveLogAdapter } from './codex/index.js';
 import { CopilotHistoricalLogAdapter, CopilotLiveLogAdapter } from './copilot/index.js';
 import { GeminiHistoricalLogAdapter, GeminiLiveLogAdapter } from './gemini/index.js';
+import { isProviderName, PROVIDER_NAMES, type ProviderName } from './names.js';
 
-/** The providers this version has adapters for, in the order imports run. */
-export const PROVIDER_NAMES = ['claude', 'codex', 'gemini', 'copilot'] as const;
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
-
-export function isProviderName(name: string): name is ProviderName {
-  return (PROVIDER_NAMES as readonly string[]).includes(name);
-}
+export { isProviderName, PROVIDER_NAMES, type ProviderName } from './names.js';
 
 const LIVE: Record<ProviderName, (ctx: LiveLogContext) => LiveLogAdapter> = {
   claude: (ctx) => new ClaudeLiveLogAdapter(ctx),

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDist, ROOT } from '../helpers/dist.js';
 import { runCli } from './helpers/run.js';
 
-const COMMANDS = ['import', 'list', 'show', 'listen', 'rebuild-index'];
+const COMMANDS = ['import', 'list', 'show', 'listen', 'rebuild-index', 'export'];
 let home: string;
 
 beforeAll(async () => {
@@ -53,7 +53,7 @@ describe('bad usage exits 2 with one line on stderr', () => {
     ['an option without its value', ['show', 'x', '--type'], /option --type needs a value/],
     ['a flag given a value', ['list', '--json=yes'], /--json/],
     ['a non-numeric --from-seq', ['listen', 'x', '--from-seq', 'ten'], /--from-seq needs a whole number/],
-    ['an unknown provider', ['import', '--provider', 'clippy', '--logs-dir', '/nonexistent/never'], /unknown provider 'clippy'/],
+    ['an unknown provider', ['import', '--provider', 'clippy', '--logs-dir', '/nonexistent/never'], /unknown --provider value 'clippy' \(known: claude, codex, gemini, copilot\)/],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
     const r = await runCli(args, { home });

@@ -57,7 +57,7 @@ function lineWatcher(child: ChildProcess): { waitFor(n: number): Promise<string[
 }
 
 describe('listen', () => {
-  it('prints what is there, then what another process appends, and exits 0 on SIGINT', async () => {
+  it('prints what is there, then what another process appends, and exits 130 on SIGINT (Ctrl-C)', async () => {
     const log = join(logs, 'sessions', 'live-1.jsonl');
     const first = source.slice(0, 3).map((l) => l.replaceAll('zag-ses-1', 'live-1'));
     const rest = source.slice(3).map((l) => l.replaceAll('zag-ses-1', 'live-1'));
@@ -73,7 +73,7 @@ describe('listen', () => {
     const all = await watcher.waitFor(source.length);
     child.kill('SIGINT');
     const result = await done;
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(130);
     // Lines come back in zag's form, except that usage_limit_hit's duplicate `provider` key is written once.
     const expected = [...first, ...rest].map((l) => l.replace(',"type":"usage_limit_hit","provider":"claude"', ',"type":"usage_limit_hit"'));
     expect(all).toEqual(expected);
@@ -100,9 +100,37 @@ describe('listen', () => {
     expect(result.stderr).toContain('Listening to live-2');
   });
 
-  it('exits 1 with one line for a session that does not exist', async () => {
-    const r = await runCli(['listen', 'ghost', '--logs-dir', logs, '--home', home], { home });
+  it('waits for a session whose log does not exist yet, then follows it once written', async () => {
+    const lines = source.map((l) => l.replaceAll('zag-ses-1', 'later-1'));
+    // Global options before the command, as `--logs-dir X listen ...`.
+    const child = startCli(['--logs-dir', logs, '--home', home, 'listen', 'later-1', '--until-end'], { home });
+    let stderr = '';
+    const waiting = new Promise<void>((resolve) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('waiting for')) resolve();
+      });
+    });
+    const watcher = lineWatcher(child);
+    const done = collect(child);
+    await waiting;
+    expect(stderr).toContain(`No session 'later-1' yet: waiting for ${join(logs, 'sessions', 'later-1.jsonl')}`);
+    await writeFile(join(logs, 'sessions', 'later-1.jsonl'), `${lines.join('\n')}\n`);
+    await watcher.waitFor(lines.length);
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/session_ended\s+completed$/);
+  });
+
+  it('a session name that cannot be a file name is not waited for: exit 1 with one line', async () => {
+    const r = await runCli(['listen', 'no/such', '--logs-dir', logs, '--home', home], { home });
     expect(r.code).toBe(1);
-    expect(r.stderr.trimEnd().split('\n')).toEqual([`agent-session-log: no session matches 'ghost' in ${logs} [ERR_NOT_FOUND]`]);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([`agent-session-log: no session matches 'no/such' in ${logs} [ERR_NOT_FOUND]`]);
+  });
+
+  it.each([['--from-seq', '-5'], ['--from-seq=-5']])('a negative --from-seq is bad usage with a clear message (%s)', async (...opt) => {
+    const r = await runCli(['listen', 'live-1', ...opt.filter(Boolean), '--logs-dir', logs, '--home', home], { home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^agent-session-log: --from-seq cannot be negative \(got -5\): seq numbers start at 1/);
   });
 });

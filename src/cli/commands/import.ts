@@ -1,5 +1,6 @@
-import { flagOpt, listOpt, type CommandSpec } from '../command.js';
-import { EXIT_OK, UsageError } from '../errors.js';
+import { choicesOpt } from '../choices.js';
+import { flagOpt, type CommandSpec } from '../command.js';
+import { EXIT_OK } from '../errors.js';
 import { err, out, type CliIO } from '../io.js';
 import { locate } from '../options.js';
 import { importProgressView } from '../progress.js';
@@ -43,14 +44,7 @@ export const importCommand: CommandSpec = {
       import('../../providers/registry.js'),
     ]);
     const all = defaultHistoricalAdapters(loc.home !== undefined ? { home: loc.home } : {});
-    const wanted = listOpt(args, 'provider');
-    if (wanted) {
-      const known = all.map((a) => a.provider);
-      const unknown = wanted.filter((p) => !known.includes(p));
-      if (unknown.length > 0) {
-        throw new UsageError(`unknown provider '${unknown[0]}' (known: ${known.join(', ')})`, 'import');
-      }
-    }
+    const wanted = choicesOpt(args, 'provider', all.map((a) => a.provider), 'import');
     const adapters = wanted ? all.filter((a) => wanted.includes(a.provider)) : all;
     const view = importProgressView(io, json);
     let result;

@@ -1,7 +1,8 @@
 import { loadGlobalIndex, loadIndex } from '../../index-files/index.js';
 import { sessionLogPath } from '../../index-files/log-path.js';
 import type { GlobalSessionEntry, SessionLogIndexEntry } from '../../schema/index.js';
-import { flagOpt, listOpt, type CommandSpec } from '../command.js';
+import { choicesOpt, PROVIDER_CHOICES } from '../choices.js';
+import { flagOpt, type CommandSpec } from '../command.js';
 import { EXIT_OK } from '../errors.js';
 import { formatDateTime } from '../format-event.js';
 import { out, type CliIO } from '../io.js';
@@ -32,7 +33,7 @@ export const listCommand: CommandSpec = {
   examples: ['agent-session-log list', 'agent-session-log list --all --provider claude --json'],
   async run(io: CliIO, args) {
     const loc = locate(io, args);
-    const providers = listOpt(args, 'provider');
+    const providers = choicesOpt(args, 'provider', PROVIDER_CHOICES, 'list');
     const keep = (p: string): boolean => !providers || providers.includes(p);
     const paint = painter(useColor(io));
     const json = flagOpt(args, 'json');

@@ -1,10 +1,12 @@
 import { followSessionLog } from '../../read/index.js';
-import { flagOpt, listOpt, stringOpt, type CommandSpec } from '../command.js';
+import { choicesOpt, EVENT_TYPE_CHOICES } from '../choices.js';
+import { flagOpt, stringOpt, type CommandSpec } from '../command.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { findSession } from '../find-session.js';
+import { isSessionLogError } from '../../errors.js';
+import { findSession, futureLogPath, type FoundSession } from '../find-session.js';
 import { eventJson, formatEventLine } from '../format-event.js';
 import { err, out, type CliIO } from '../io.js';
-import { locate } from '../options.js';
+import { locate, type Locations } from '../options.js';
 import { painter, useColor } from '../style.js';
 import { ID_ARGUMENT } from './show.js';
 
@@ -13,7 +15,8 @@ export const listenCommand: CommandSpec = {
   summary: 'follow a session live, printing events as they are written',
   description: [
     'Prints the events of a session and then each new one as it is written, until',
-    'interrupted (Ctrl-C), or with --until-end until the session has ended.',
+    'interrupted (Ctrl-C, exit 130), or with --until-end until the session has ended.',
+    'A session id that matches no session yet is waited for: its log is followed once written.',
   ].join('\n'),
   positionals: [ID_ARGUMENT],
   options: {
@@ -32,12 +35,15 @@ export const listenCommand: CommandSpec = {
     const fromText = stringOpt(args, 'from-seq');
     let fromSeq: number | undefined;
     if (fromText !== undefined) {
+      if (/^-\d+$/.test(fromText)) {
+        throw new UsageError(`--from-seq cannot be negative (got ${fromText}): seq numbers start at 1`, 'listen');
+      }
       if (!/^\d+$/.test(fromText)) throw new UsageError(`--from-seq needs a whole number, not '${fromText}'`, 'listen');
       fromSeq = Number(fromText);
     }
     const loc = locate(io, args);
-    const session = await findSession(loc, args.positionals[0]!);
-    const types = listOpt(args, 'type');
+    const session = await findOrAwait(io, loc, args.positionals[0]!);
+    const types = choicesOpt(args, 'type', EVENT_TYPE_CHOICES, 'listen');
     const json = flagOpt(args, 'json');
     const untilEnd = flagOpt(args, 'until-end');
     const paint = painter(useColor(io));
@@ -64,3 +70,19 @@ export const listenCommand: CommandSpec = {
     return EXIT_OK;
   },
 };
+
+/**
+ * The session to follow. A session id that matches nothing yet is a session
+ * about to start (a wrapper prints its id before the first event is written):
+ * follow the file its log will have; followSessionLog waits for it to appear.
+ */
+async function findOrAwait(io: CliIO, loc: Locations, query: string): Promise<FoundSession> {
+  try {
+    return await findSession(loc, query);
+  } catch (error) {
+    const path = isSessionLogError(error, 'ERR_NOT_FOUND') ? futureLogPath(loc, query) : null;
+    if (path === null) throw error;
+    err(io, `No session '${query}' yet: waiting for ${path} to be written (Ctrl-C to stop)`);
+    return { id: query, logPath: path, provider: null, entry: null };
+  }
+}

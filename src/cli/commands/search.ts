@@ -1,7 +1,7 @@
 import { isSessionLogError } from '../../errors.js';
 import { LOG_EVENT_TYPES, TOOL_KINDS } from '../../schema/index.js';
 import { searchSessionLogs, type SessionSearchQuery } from '../../sessions/index.js';
-import { checkChoices } from '../choices.js';
+import { checkChoices, PROVIDER_CHOICES } from '../choices.js';
 import { flagOpt, listOpt, stringOpt, type CommandSpec } from '../command.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { eventJson, formatEventLine } from '../format-event.js';
@@ -9,7 +9,7 @@ import { out, type CliIO } from '../io.js';
 import { locate } from '../options.js';
 import { painter, useColor } from '../style.js';
 
-const PROVIDERS = ['claude', 'codex', 'gemini', 'copilot'];
+
 const ROLES = ['user', 'assistant'];
 
 export const searchCommand: CommandSpec = {
@@ -46,12 +46,12 @@ export const searchCommand: CommandSpec = {
     const loc = locate(io, args);
     const types = listOpt(args, 'type');
     const providers = listOpt(args, 'provider');
-    checkChoices('type', types, LOG_EVENT_TYPES, 'search');
-    checkChoices('provider', providers, PROVIDERS, 'search');
+    checkChoices('--type', types, LOG_EVENT_TYPES, 'search');
+    checkChoices('--provider', providers, PROVIDER_CHOICES, 'search');
     const role = stringOpt(args, 'role');
-    checkChoices('role', role === undefined ? undefined : [role], ROLES, 'search');
+    checkChoices('--role', role === undefined ? undefined : [role], ROLES, 'search');
     const toolKind = stringOpt(args, 'tool-kind');
-    checkChoices('tool-kind', toolKind === undefined ? undefined : [toolKind], TOOL_KINDS, 'search');
+    checkChoices('--tool-kind', toolKind === undefined ? undefined : [toolKind], TOOL_KINDS, 'search');
     const limitText = stringOpt(args, 'limit');
     const limit = limitText === undefined ? Infinity : Number(limitText);
     if (!Number.isInteger(limit) && limit !== Infinity) throw new UsageError(`--limit needs a whole number, not '${limitText}'`, 'search');

@@ -1,11 +1,13 @@
 import { readSessionLog } from '../../read/index.js';
-import { flagOpt, listOpt, type CommandSpec } from '../command.js';
+import { choicesOpt, EVENT_TYPE_CHOICES } from '../choices.js';
+import { flagOpt, type CommandSpec } from '../command.js';
 import { EXIT_OK } from '../errors.js';
 import { findSession } from '../find-session.js';
 import { eventJson, formatDateTime, formatEventLine } from '../format-event.js';
 import { err, out, type CliIO } from '../io.js';
 import { locate } from '../options.js';
 import { painter, useColor } from '../style.js';
+import { spansDays } from '../time-span.js';
 
 export const ID_ARGUMENT = {
   name: '<id|prefix>',
@@ -16,12 +18,15 @@ export const showCommand: CommandSpec = {
   name: 'show',
   summary: 'print the events of one session',
   description: [
-    'Prints the events of one session, one line each: seq, time, type and a short summary.',
-    'With --json, prints the log lines themselves (one JSON event per line).',
+    'Prints the events of one session, one line each: seq, time, type and a short summary',
+    'cut to the terminal width. Times are local; a session that spans days shows dates too.',
+    'With --full, prints whole texts (over several lines). With --json, prints the log lines',
+    'themselves (one JSON event per line).',
   ].join('\n'),
   positionals: [ID_ARGUMENT],
   options: {
     json: { type: 'boolean', description: 'print one JSON event per line' },
+    full: { type: 'boolean', description: 'print whole texts instead of cutting them to the terminal width' },
     type: {
       type: 'string',
       value: 'type',
@@ -29,14 +34,19 @@ export const showCommand: CommandSpec = {
       description: 'only events of this type, e.g. tool_call (comma-separated or repeated)',
     },
   },
-  examples: ['agent-session-log show 2190bd69', 'agent-session-log show 2190bd69 --type tool_call,tool_result --json'],
+  examples: [
+    'agent-session-log show 2190bd69',
+    'agent-session-log show 2190bd69 --type tool_call,tool_result --full',
+    'agent-session-log show 2190bd69 --type tool_call,tool_result --json',
+  ],
   async run(io: CliIO, args) {
     const loc = locate(io, args);
     const session = await findSession(loc, args.positionals[0]!);
-    const types = listOpt(args, 'type');
+    const types = choicesOpt(args, 'type', EVENT_TYPE_CHOICES, 'show');
     const json = flagOpt(args, 'json');
     const paint = painter(useColor(io));
     const width = io.stdout.columns ?? 120;
+    const line = { full: flagOpt(args, 'full'), dates: !json && (await spansDays(session.logPath, io.signal)) };
     if (!json) {
       const e = session.entry;
       const about = e
@@ -52,7 +62,7 @@ export const showCommand: CommandSpec = {
     });
     for await (const ev of events) {
       if (types && !types.includes(ev.type)) continue;
-      out(io, json ? eventJson(ev) : formatEventLine(ev, paint, width));
+      out(io, json ? eventJson(ev) : formatEventLine(ev, paint, width, line));
     }
     return EXIT_OK;
   },

@@ -81,7 +81,7 @@ export const usageCommand: CommandSpec = {
   async run(io: CliIO, args) {
     const loc = locate(io, args);
     const by = stringOpt(args, 'by') ?? 'day';
-    checkChoices('by', [by], USAGE_GROUPS, 'usage');
+    checkChoices('--by', [by], USAGE_GROUPS, 'usage');
     const prices = await readPrices(io, args, readFile);
     const scope = flagOpt(args, 'all')
       ? { allProjects: true, ...(loc.home !== undefined ? { home: loc.home } : {}) }
