@@ -6,6 +6,9 @@ import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
 import { rebuildIndexCommand } from './commands/rebuild-index.js';
 import { showCommand } from './commands/show.js';
+import { subscribeCommand } from './commands/subscribe.js';
+import { watchCommand } from './commands/watch.js';
+import { logCommand } from './commands/log.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, UsageError } from './errors.js';
 import { BIN, commandHelp, mainHelp } from './help.js';
 import { err, out, type CliIO } from './io.js';
@@ -17,6 +20,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   showCommand,
   listenCommand,
   rebuildIndexCommand,
+  subscribeCommand,
+  watchCommand,
+  logCommand,
 ];
 
 /** The package version, read once from package.json next to dist/ (or src/). */

@@ -45,6 +45,7 @@ export class FolderFeed implements SessionEventFeed {
   #items: SessionStreamItem[] = [];
   #wake: (() => void) | null = null;
   #timer: NodeJS.Timeout | null = null;
+  #waiting = false;
   #started: Promise<void> | null = null;
   #closed = false;
   readonly #onAbort = (): void => void this.close();
@@ -100,8 +101,13 @@ export class FolderFeed implements SessionEventFeed {
         await this.#readOne(first.value);
         continue;
       }
+      // A consumer waiting in a loop keeps the process alive, as any pending read would.
+      this.#waiting = true;
+      this.#timer?.ref();
       await new Promise<void>((resolve) => (this.#wake = resolve));
       this.#wake = null;
+      this.#waiting = false;
+      this.#timer?.unref();
     }
   }
 
@@ -145,8 +151,8 @@ export class FolderFeed implements SessionEventFeed {
       this.#poke();
       this.#armTimer();
     }, ms);
-    // A subscription never keeps the process alive by itself.
-    this.#timer.unref();
+    // Only a consumer waiting for the next event keeps the process alive, not a forgotten subscription.
+    if (!this.#waiting) this.#timer.unref();
   }
 
   async #syncWatch(): Promise<void> {

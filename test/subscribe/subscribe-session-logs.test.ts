@@ -34,7 +34,7 @@ function say(w: SessionLogWriter, text: string): void {
 function collector(sub: SessionLogSubscription): { items: SessionStreamItem[]; take(n: number): Promise<SessionStreamItem[]> } {
   open.push(sub);
   const items: SessionStreamItem[] = [];
-  let notify: (() => void) | null = null;
+  let notify = null as (() => void) | null;
   void (async () => {
     for await (const item of sub) {
       items.push(item);
