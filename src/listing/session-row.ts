@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readSessionLog } from '../read/index.js';
 import { sessionState, type SessionState } from './liveness.js';
 
@@ -68,39 +69,42 @@ export async function describeSession(s: ListedSession, now = Date.now()): Promi
   let backfilled: boolean | null = null;
   let providerSessionId: string | null = null;
   const tokens: TokenTotals = { input: 0, output: 0, cache_read: 0, cache_creation: 0, total: 0 };
-  let readable = true;
-  try {
-    for await (const ev of readSessionLog(s.log_path, { onInvalid: 'skip' })) {
-      events++;
-      lastTs = ev.ts;
-      completeness = ev.completeness;
-      providerSessionId = ev.provider_session_id ?? providerSessionId;
-      switch (ev.type) {
-        case 'session_started':
-          workspace ??= ev.cwd ?? null;
-          backfilled ??= ev.backfilled;
-          break;
-        case 'user_message':
-          if (title === null && ev.role === 'user' && ev.content.trim() !== '') title = shorten(ev.content);
-          break;
-        case 'usage':
-          tokens.input += ev.input_tokens;
-          tokens.output += ev.output_tokens;
-          tokens.cache_read += ev.cache_read_tokens ?? 0;
-          tokens.cache_creation += ev.cache_creation_tokens ?? 0;
-          break;
-        case 'heartbeat':
-          heartbeatSecs = ev.interval_secs ?? heartbeatSecs;
-          break;
-        case 'session_ended':
-          endedTs = ev.ts;
-          break;
-        default:
-          break;
+  // A listed log that is gone costs one stat, not a failed read and more: an index can list very many.
+  let readable = statSync(s.log_path, { throwIfNoEntry: false }) !== undefined;
+  if (readable) {
+    try {
+      for await (const ev of readSessionLog(s.log_path, { onInvalid: 'skip' })) {
+        events++;
+        lastTs = ev.ts;
+        completeness = ev.completeness;
+        providerSessionId = ev.provider_session_id ?? providerSessionId;
+        switch (ev.type) {
+          case 'session_started':
+            workspace ??= ev.cwd ?? null;
+            backfilled ??= ev.backfilled;
+            break;
+          case 'user_message':
+            if (title === null && ev.role === 'user' && ev.content.trim() !== '') title = shorten(ev.content);
+            break;
+          case 'usage':
+            tokens.input += ev.input_tokens;
+            tokens.output += ev.output_tokens;
+            tokens.cache_read += ev.cache_read_tokens ?? 0;
+            tokens.cache_creation += ev.cache_creation_tokens ?? 0;
+            break;
+          case 'heartbeat':
+            heartbeatSecs = ev.interval_secs ?? heartbeatSecs;
+            break;
+          case 'session_ended':
+            endedTs = ev.ts;
+            break;
+          default:
+            break;
+        }
       }
+    } catch {
+      readable = false;
     }
-  } catch {
-    readable = false;
   }
   tokens.total = tokens.input + tokens.output + tokens.cache_read + tokens.cache_creation;
   const endedAt = s.ended_at ?? endedTs;
