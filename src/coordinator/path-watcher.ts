@@ -19,6 +19,13 @@ export interface PathWatcherOptions {
    * closed itself for good and the caller relies on its timer alone.
    */
   onFailure: (err: Error) => void;
+  /**
+   * Wake on every 'change' at once, without first comparing the file's size,
+   * mtime and inode (default false). For a caller whose look at an unchanged
+   * file reads nothing (so cannot update its atime and wake itself again):
+   * it saves a stat per event, which is latency on a busy machine.
+   */
+  skipContentCheck?: boolean;
 }
 
 // Signatures kept for files changing under a watched folder (a provider folder can be busy).
@@ -151,7 +158,8 @@ export class PathWatcher {
         wake();
         return;
       }
-      void this.#wakeIfContentChanged(changed, wake);
+      if (this.#options.skipContentCheck) wake(changed);
+      else void this.#wakeIfContentChanged(changed, wake);
     });
     watcher.on('unlink', () => {
       this.#dirty = true;

@@ -69,6 +69,8 @@ export class FolderFeed implements SessionEventFeed {
     if (this.#closed) return;
     this.#watcher = new PathWatcher({
       onWake: (p) => this.#onWake(p),
+      // A look at a log that did not grow is open + fstat, no read: it cannot touch the atime and wake us again.
+      skipContentCheck: true,
       onFailure: () => {
         // Notifications are gone for good: the timer becomes the fast path.
         this.#watching = false;
