@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './schema/index.js';
 export * from './tail/index.js';
 export * from './read/index.js';
+export * from './subscribe/index.js';
 export * from './backfill/index.js';
 export * from './writer/index.js';
 export * from './index-files/index.js';

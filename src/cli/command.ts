@@ -12,6 +12,8 @@ export interface OptionSpec {
 export interface PositionalSpec {
   name: string;
   description: string;
+  /** May be left out (only trailing positionals); the command then checks what replaces it. */
+  optional?: boolean;
 }
 
 /** The parsed command line of one command. */

@@ -16,7 +16,7 @@ function columns(rows: readonly [string, string][]): string[] {
 
 /** The `<command> --help` text. */
 export function commandHelp(spec: CommandSpec): string {
-  const args = spec.positionals.map((p) => ` ${p.name}`).join('');
+  const args = spec.positionals.map((p) => (p.optional ? ` [${p.name}]` : ` ${p.name}`)).join('');
   const lines = [`Usage: ${BIN} ${spec.name}${args} [options]`, '', spec.description, ''];
   if (spec.positionals.length > 0) {
     lines.push('Arguments:', ...columns(spec.positionals.map((p) => [p.name, p.description])), '');

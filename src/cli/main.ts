@@ -10,6 +10,9 @@ import { searchCommand } from './commands/search.js';
 import { showCommand } from './commands/show.js';
 import { summaryCommand } from './commands/summary.js';
 import { usageCommand } from './commands/usage.js';
+import { subscribeCommand } from './commands/subscribe.js';
+import { watchCommand } from './commands/watch.js';
+import { logCommand } from './commands/log.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, UsageError } from './errors.js';
 import { BIN, commandHelp, mainHelp } from './help.js';
 import { err, interruptedExitCode, out, type CliIO } from './io.js';
@@ -26,6 +29,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   summaryCommand,
   usageCommand,
   exportCommand,
+  subscribeCommand,
+  watchCommand,
+  logCommand,
 ];
 
 /** The package version, read once from package.json next to dist/ (or src/). */

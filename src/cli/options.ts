@@ -48,7 +48,8 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Comman
   const values = parsed.values as CommandArgs['values'];
   if (values.help === true) return { values, positionals: parsed.positionals };
   const want = spec.positionals.length;
-  if (parsed.positionals.length < want) {
+  const required = spec.positionals.filter((p) => !p.optional).length;
+  if (parsed.positionals.length < required) {
     throw new UsageError(`missing argument ${spec.positionals[parsed.positionals.length]!.name}`, spec.name);
   }
   if (parsed.positionals.length > want) {

@@ -5,14 +5,27 @@ import { FSWatcher } from 'chokidar';
 
 /** Options of {@link PathWatcher}. */
 export interface PathWatcherOptions {
-  /** Something under a watched path changed (or a new watch just became live). */
-  onWake: () => void;
+  /**
+   * Something under a watched path changed (or a new watch just became live).
+   * `path` names the file that changed when the OS said which one (a file in a
+   * watched folder, or a watched file); it is null when anything may have
+   * changed (a watch just went live, an event without a name). A folder
+   * subscriber uses it to read only that file instead of looking at them all.
+   */
+  onWake: (path: string | null) => void;
   /**
    * Watching failed (ENOSPC, EMFILE, ELOOP, a filesystem without change
    * notification support...). Called at most once; the watcher has then
    * closed itself for good and the caller relies on its timer alone.
    */
   onFailure: (err: Error) => void;
+  /**
+   * Wake on every 'change' at once, without first comparing the file's size,
+   * mtime and inode (default false). For a caller whose look at an unchanged
+   * file reads nothing (so cannot update its atime and wake itself again):
+   * it saves a stat per event, which is latency on a busy machine.
+   */
+  skipContentCheck?: boolean;
 }
 
 // Signatures kept for files changing under a watched folder (a provider folder can be busy).
@@ -128,22 +141,25 @@ export class PathWatcher {
       depth: 0,
       ignored: (path: string) => !targets.has(path),
     });
-    const wake = (): void => {
-      if (!this.#isDone()) this.#options.onWake();
+    const wake = (path: string | null = null): void => {
+      if (!this.#isDone()) this.#options.onWake(path);
     };
     watcher.on('raw', (event: string, name: string, opts: unknown) => {
+      const watched = (opts as { watchedPath?: unknown } | undefined)?.watchedPath;
+      const changed =
+        typeof watched !== 'string' || !name ? null : this.#folders.has(watched) ? join(watched, name) : watched;
       // fs.watch says 'rename' for anything that can move a target (create, delete, rename).
       if (event !== 'change') {
         this.#dirty = true;
+        wake(changed);
+        return;
+      }
+      if (changed === null) {
         wake();
         return;
       }
-      const watched = (opts as { watchedPath?: unknown } | undefined)?.watchedPath;
-      if (typeof watched !== 'string' || !name) {
-        wake();
-        return;
-      }
-      void this.#wakeIfContentChanged(this.#folders.has(watched) ? join(watched, name) : watched, wake);
+      if (this.#options.skipContentCheck) wake(changed);
+      else void this.#wakeIfContentChanged(changed, wake);
     });
     watcher.on('unlink', () => {
       this.#dirty = true;
@@ -167,7 +183,7 @@ export class PathWatcher {
    * next poll, and on a strictatime mount that would never stop. So a
    * 'change' only wakes when size, mtime or inode moved (or on first sight).
    */
-  async #wakeIfContentChanged(path: string, wake: () => void): Promise<void> {
+  async #wakeIfContentChanged(path: string, wake: (path: string | null) => void): Promise<void> {
     const signature = await contentSignature(path);
     const previous = this.#seen.get(path);
     if (signature !== null && previous === signature) return;
@@ -177,7 +193,7 @@ export class PathWatcher {
     if (this.#seen.size >= MAX_SEEN) this.#seen.clear();
     if (signature === null) this.#seen.delete(path);
     else this.#seen.set(path, signature);
-    wake();
+    wake(path);
   }
 
   #fail(err: unknown): void {

@@ -4,6 +4,7 @@ import { flagOpt, stringOpt, type CommandSpec } from '../command.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { isSessionLogError } from '../../errors.js';
 import { findSession, futureLogPath, type FoundSession } from '../find-session.js';
+import { activeSession, latestSession } from '../pick-session.js';
 import { eventJson, formatEventLine } from '../format-event.js';
 import { err, out, type CliIO } from '../io.js';
 import { locate, type Locations } from '../options.js';
@@ -17,8 +18,10 @@ export const listenCommand: CommandSpec = {
     'Prints the events of a session and then each new one as it is written, until',
     'interrupted (Ctrl-C, exit 130), or with --until-end until the session has ended.',
     'A session id that matches no session yet is waited for: its log is followed once written.',
+    'Instead of an id: --latest picks the session that started last (by started_at in the',
+    'index), --active the one whose log was written last.',
   ].join('\n'),
-  positionals: [ID_ARGUMENT],
+  positionals: [{ ...ID_ARGUMENT, optional: true }],
   options: {
     'from-seq': { type: 'string', value: 'n', description: 'start at the event with this seq (default: the first)' },
     json: { type: 'boolean', description: 'print one JSON event per line' },
@@ -29,8 +32,12 @@ export const listenCommand: CommandSpec = {
       description: 'only events of this type (comma-separated or repeated)',
     },
     'until-end': { type: 'boolean', description: 'stop after the session_ended event' },
+    latest: { type: 'boolean', description: 'the session that started last' },
+    active: { type: 'boolean', description: 'the session whose log was written last' },
   },
-  examples: ['agent-session-log listen 2190bd69', 'agent-session-log listen 2190bd69 --from-seq 100 --json'],
+  examples: ['agent-session-log listen 2190bd69', 'agent-session-log listen 2190bd69 --from-seq 100 --json',
+    'agent-session-log listen --active',
+  ],
   async run(io: CliIO, args) {
     const fromText = stringOpt(args, 'from-seq');
     let fromSeq: number | undefined;
@@ -42,7 +49,12 @@ export const listenCommand: CommandSpec = {
       fromSeq = Number(fromText);
     }
     const loc = locate(io, args);
-    const session = await findOrAwait(io, loc, args.positionals[0]!);
+    const id = args.positionals[0];
+    const latest = flagOpt(args, 'latest');
+    const active = flagOpt(args, 'active');
+    const picks = (id !== undefined ? 1 : 0) + (latest ? 1 : 0) + (active ? 1 : 0);
+    if (picks !== 1) throw new UsageError('give one of: a session id, --latest, --active', 'listen');
+    const session = latest ? await latestSession(loc) : active ? await activeSession(loc) : await findOrAwait(io, loc, id!);
     const types = choicesOpt(args, 'type', EVENT_TYPE_CHOICES, 'listen');
     const json = flagOpt(args, 'json');
     const untilEnd = flagOpt(args, 'until-end');

@@ -1,0 +1,40 @@
+import { flagOpt, type CommandSpec } from '../command.js';
+import { EXIT_OK } from '../errors.js';
+import { eventJson, formatEventLine } from '../format-event.js';
+import { err, out, type CliIO } from '../io.js';
+import { painter, useColor } from '../style.js';
+import { openStream, STREAM_OPTIONS } from '../stream-options.js';
+
+export const subscribeCommand: CommandSpec = {
+  name: 'subscribe',
+  summary: 'print the events of every session as they are written, sessions started later included',
+  description: [
+    'Prints each event written to any session log of this project (with --all: of every',
+    'project) from now on, sessions that start later included, until interrupted (Ctrl-C).',
+    'Events already in the logs are not printed unless --from-start is given.',
+    'Text lines start with the session id; --json prints each event as its log line.',
+  ].join('\n'),
+  positionals: [],
+  options: {
+    ...STREAM_OPTIONS,
+    json: { type: 'boolean', description: 'print one JSON event per line (the log line; it names its session)' },
+  },
+  examples: [
+    'agent-session-log subscribe',
+    'agent-session-log subscribe --all --type tool_call --json | jq -r .tool_name',
+  ],
+  async run(io: CliIO, args) {
+    const json = flagOpt(args, 'json');
+    const sub = openStream(io, args, 'subscribe', io.signal);
+    const paint = painter(useColor(io));
+    const width = io.stdout.columns ?? 120;
+    await sub.ready;
+    // On stderr also with --json: a script waits for this line to know nothing written from now on is missed.
+    err(io, painter(useColor(io, 'stderr'))('dim', 'Subscribed to every session (Ctrl-C to stop)'));
+    for await (const { session, event } of sub) {
+      if (json) out(io, eventJson(event));
+      else out(io, `${paint('cyan', session.id.slice(0, 8))} ${formatEventLine(event, paint, Math.max(40, width - 9))}`);
+    }
+    return EXIT_OK;
+  },
+};
