@@ -4,8 +4,10 @@ import type { CommandSpec } from './command.js';
 import { importCommand } from './commands/import.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
+import { migrateCommand } from './commands/migrate.js';
 import { rebuildIndexCommand } from './commands/rebuild-index.js';
 import { showCommand } from './commands/show.js';
+import { syncCommand } from './commands/sync.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, UsageError } from './errors.js';
 import { BIN, commandHelp, mainHelp } from './help.js';
 import { err, out, type CliIO } from './io.js';
@@ -17,6 +19,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   showCommand,
   listenCommand,
   rebuildIndexCommand,
+  migrateCommand,
+  syncCommand,
 ];
 
 /** The package version, read once from package.json next to dist/ (or src/). */

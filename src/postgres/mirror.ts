@@ -214,7 +214,7 @@ class Mirror implements StoreMirror {
     this.#caughtUp = 0;
     this.#downMessage = dbMessage(this.#store.options, err);
     this.#report(
-      `session store ${this.#store.displayUrl} unreachable: ${this.#downMessage}. ` +
+      `session store ${this.#store.displayUrl} is not taking events: ${this.#downMessage}. ` +
         'The local log stays the source of truth; the store will catch up from it when it is back.',
       { store: this.#store.displayUrl, state: 'unreachable', error: this.#downMessage },
     );

@@ -14,7 +14,7 @@ export interface PostgresStoreOptions {
   ssl?: StoreTls;
   /** Connections in the pool (default 4). */
   maxConnections?: number;
-  /** Apply pending migrations when the store is opened (default true). */
+  /** Apply pending migrations when the store is opened (default true); false only checks the connection. */
   migrate?: boolean;
   /** Where problems that are not fatal go (a row failing the schema…). Default: `process.emitWarning`. */
   onWarning?: (warning: StoreWarning) => void;

@@ -2,8 +2,7 @@ import type { Client, Pool, PoolClient, QueryResultRow } from 'pg';
 import { SessionLogError } from '../errors.js';
 import type { AgentLogEvent } from '../schema/index.js';
 import { loadPg, storeError } from './driver.js';
-import { applyMigrations, schemaVersion, type MigrateResult } from './migrate.js';
-import { LATEST_VERSION } from './migrations/index.js';
+import { applyMigrations, type MigrateResult } from './migrate.js';
 import { resolveStoreOptions, type PostgresStoreOptions, type ResolvedStoreOptions, type StoreWarning } from './options.js';
 import {
   listSessions,
@@ -61,7 +60,7 @@ export class PostgresStore implements AsyncDisposable {
     const store = new PostgresStore(opts, pool);
     try {
       if (opts.migrate) await store.migrate();
-      else await store.#checkSchema();
+      else await store.query('cannot connect to', 'SELECT 1');
     } catch (err) {
       await pool.end().catch(() => undefined);
       throw err;
@@ -89,13 +88,6 @@ export class PostgresStore implements AsyncDisposable {
         );
       }
       throw storeError(this.#opts, 'cannot migrate', err);
-    }
-  }
-
-  async #checkSchema(): Promise<void> {
-    const v = await this.#run('cannot connect to', (c) => schemaVersion(c));
-    if (v < LATEST_VERSION) {
-      throw new SessionLogError('ERR_STORE', `${this.displayUrl} is at schema version ${v}, not ${LATEST_VERSION}: run 'agent-session-log migrate'`);
     }
   }
 

@@ -76,6 +76,7 @@ export function insertEventsSql(first: number): string {
     (machine, wrapper_session_id, seq, ts, type, provider, source_kind, tool_name, model, event)
   SELECT ${p(0)}, u.* FROM unnest(${p(1)}::text[], ${p(2)}::bigint[], ${p(3)}::timestamptz[], ${p(4)}::text[],
     ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::jsonb[])
+    AS u(wrapper_session_id, seq, ts, type, provider, source_kind, tool_name, model, event)
   ON CONFLICT (machine, wrapper_session_id, seq) DO NOTHING`;
 }
 
