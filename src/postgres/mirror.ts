@@ -130,6 +130,7 @@ class Mirror implements StoreMirror {
         else return;
         if (this.#state === 'down') this.#recovered();
         this.#failures = 0;
+        this.#notifyWaiters();
       } catch (err) {
         this.#failed(err);
         this.#failures++;
@@ -199,8 +200,11 @@ class Mirror implements StoreMirror {
   #downMessage = '';
 
   #advance(seq: number): void {
-    if (seq <= this.#confirmed) return;
-    this.#confirmed = seq;
+    if (seq > this.#confirmed) this.#confirmed = seq;
+  }
+
+  /** After a step of the pump, so that a flush resolves with `state` already 'up' again. */
+  #notifyWaiters(): void {
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w();

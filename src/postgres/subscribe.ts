@@ -76,11 +76,12 @@ export async function* subscribeStore(store: PostgresStore, options: StoreSubscr
   add((p) => `provider = ${p}`, options.provider);
   add((p) => `machine = ${p}`, options.machine);
   add((p) => `wrapper_session_id = ${p}`, options.session);
-  const sql = `SELECT xid::text AS xid, id::text AS id, machine, wrapper_session_id, seq, event
-    FROM agent_session_log.events
-    WHERE (xid, id) > ($1::xid8, $2::bigint) AND xid < pg_snapshot_xmin(pg_current_snapshot())
+  // ORDER BY names the table's columns: the text aliases would sort as text.
+  const sql = `SELECT e.xid::text AS cursor_xid, e.id::text AS cursor_id, machine, wrapper_session_id, seq, event
+    FROM agent_session_log.events e
+    WHERE (e.xid, e.id) > ($1::xid8, $2::bigint) AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
     ${filters.map((f) => `AND ${f}`).join(' ')}
-    ORDER BY xid, id LIMIT ${PAGE}`;
+    ORDER BY e.xid, e.id LIMIT ${PAGE}`;
 
   const waker = new Waker(signal);
   let listener: Client | null = null;
@@ -99,20 +100,20 @@ export async function* subscribeStore(store: PostgresStore, options: StoreSubscr
           });
           await mine.query(`LISTEN ${CHANNEL}`);
         }
-        const r = await store.rawQuery<{ xid: string; id: string; machine: string; wrapper_session_id: string; seq: string; event: unknown }>(sql, [
+        const r = await store.rawQuery<{ cursor_xid: string; cursor_id: string; machine: string; wrapper_session_id: string; seq: string; event: unknown }>(sql, [
           cursor.xid,
           cursor.id,
           ...params,
         ]);
         failures = 0;
         for (const row of r.rows) {
-          cursor = { xid: row.xid, id: row.id };
+          cursor = { xid: row.cursor_xid, id: row.cursor_id };
           const parsed = eventOfRow(row.event);
           if (!parsed.ok) {
             store.warn(invalidRow(row.machine, row.wrapper_session_id, Number(row.seq), parsed.reason));
             continue;
           }
-          yield { machine: row.machine, event: parsed.event, cursor: `${row.xid}:${row.id}` };
+          yield { machine: row.machine, event: parsed.event, cursor: `${row.cursor_xid}:${row.cursor_id}` };
           if (signal?.aborted) return;
         }
         if (r.rows.length === PAGE) continue;

@@ -13,7 +13,7 @@ export function eventNo(i: number): LogEventInput {
     case 3:
       return { type: 'tool_result', tool_name: 'Bash', tool_id: `t${i - 1}`, success: true, output: `out ${i}` };
     case 4:
-      return { type: 'usage', input_tokens: 100 + i, output_tokens: 10 + i, model: i % 12 === 4 ? 'opus' : 'sonnet' };
+      return { type: 'usage', input_tokens: 100 + i, output_tokens: 10 + i, total_cost_usd: 0.001 * i };
     default:
       return { type: 'reasoning', content: `thinking ${i}` };
   }
