@@ -125,8 +125,9 @@ export class SessionFacts {
       provider_session_id: this.#providerSessionId ?? e?.provider_session_id ?? null,
       log_path: e?.log_path ?? null,
       completeness: e?.completeness ?? 'full',
-      started_at: this.#startedAt ?? e?.started_at ?? null,
-      ended_at: this.#endedAt ?? e?.ended_at ?? null,
+      // The index entry's times are the session's (an import's are its records' times).
+      started_at: e?.started_at ?? this.#startedAt,
+      ended_at: e?.ended_at ?? this.#endedAt,
       workspace_path: e?.workspace_path ?? this.#cwd,
       command: e?.command ?? this.#command,
       model: this.#model,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SessionLogCoordinator, SessionLogWriter } from '../../src/index.js';
+import { loadIndex, SessionLogCoordinator, SessionLogWriter } from '../../src/index.js';
 import { mirrorToStore, openPostgresStore } from '../../src/postgres/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freshDatabase, sql } from './helpers/db.js';
@@ -39,10 +39,11 @@ describe('mirrorToStore', () => {
       command: 'run',
       model: 'opus',
       workspace_path: '/w/app',
-      started_at: local[0]!.ts,
       ended_at: local.at(-1)!.ts,
       events: 3003,
     });
+    const [entry] = (await loadIndex(logs)).sessions;
+    expect(Date.parse(s!.started_at!)).toBe(Date.parse(entry!.started_at));
     expect(mirror.state).toBe('closed');
   });
 
