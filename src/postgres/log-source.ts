@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { loadIndex } from '../index-files/index.js';
 import { readFileLines } from '../read/lines.js';
-import { parseLine } from '../read/parse-line.js';
 import type { AgentLogEvent, SessionLogIndexEntry } from '../schema/index.js';
 import { eventRow, type EventRow } from './rows.js';
 import type { StoreSessionInput } from './write-sql.js';
@@ -24,20 +23,51 @@ export async function* logRowsAfter(
   afterSeq: number,
   onProblem: (p: LogLineProblem) => void,
   signal?: AbortSignal,
+  sessionId = path.basename(logPath, '.jsonl'),
 ): AsyncGenerator<{ row: EventRow; event: AgentLogEvent; bytes: number }> {
   for await (const { line, lineNo, terminated } of readFileLines(logPath, signal)) {
     const bytes = line.length + 1;
     const quick = SEQ_PREFIX.exec(line);
     if (quick && Number(quick[1]) <= afterSeq) continue;
-    const parsed = parseLine(line);
-    if (parsed.kind === 'blank') continue;
-    if (parsed.kind !== 'event') {
-      if (terminated) onProblem({ lineNo, reason: parsed.reason });
+    if (line.trim() === '') continue;
+    const parsed = envelopeOf(line);
+    if (typeof parsed === 'string') {
+      if (terminated) onProblem({ lineNo, reason: parsed });
       continue;
     }
-    if (parsed.event.seq <= afterSeq) continue;
-    yield { row: eventRow(parsed.event, line), event: parsed.event, bytes };
+    if (parsed.seq <= afterSeq) continue;
+    if (parsed.wrapper_session_id !== sessionId) {
+      // Its key would name another session; the store keys rows by the log they come from.
+      onProblem({ lineNo, reason: `belongs to session ${JSON.stringify(parsed.wrapper_session_id)}, not ${JSON.stringify(sessionId)}` });
+      continue;
+    }
+    yield { row: eventRow(parsed, line), event: parsed, bytes };
   }
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The envelope checks the store's columns need, by hand: the full schema
+ * check (zod) costs more than the rest of a sync together, and every read
+ * from the store validates the event anyway (a bad one is reported there).
+ * Returns the reason when the line cannot be stored.
+ */
+export function envelopeOf(line: string): AgentLogEvent | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch (err) {
+    return `not JSON: ${(err as Error).message}`;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'not a JSON object';
+  const e = v as Record<string, unknown>;
+  if (typeof e.seq !== 'number' || !Number.isSafeInteger(e.seq) || e.seq < 1) return 'no valid "seq"';
+  if (typeof e.ts !== 'string' || !RFC3339.test(e.ts) || Number.isNaN(Date.parse(e.ts))) return 'no valid "ts"';
+  for (const k of ['provider', 'wrapper_session_id', 'source_kind', 'type'] as const) {
+    if (typeof e[k] !== 'string' || e[k] === '') return `no valid "${k}"`;
+  }
+  return e as unknown as AgentLogEvent;
 }
 
 /** zag's project name: the folder holding `logs/` under `<base>/projects/`; null for other folders. */
