@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One real PostgreSQL server for the run (test/postgres); each file makes its own database.
+    globalSetup: ['test/postgres/global-setup.ts'],
   },
 });

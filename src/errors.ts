@@ -15,6 +15,7 @@ export type SessionLogErrorCode =
   | 'ERR_AMBIGUOUS_ID'
   | 'ERR_ABORTED'
   | 'ERR_INVALID_OPTION'
+  | 'ERR_STORE'
   | 'ERR_IO';
 
 export class SessionLogError extends Error {

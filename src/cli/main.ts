@@ -5,6 +5,7 @@ import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
+import { migrateCommand } from './commands/migrate.js';
 import { rebuildIndexCommand } from './commands/rebuild-index.js';
 import { searchCommand } from './commands/search.js';
 import { showCommand } from './commands/show.js';
@@ -13,6 +14,7 @@ import { usageCommand } from './commands/usage.js';
 import { subscribeCommand } from './commands/subscribe.js';
 import { watchCommand } from './commands/watch.js';
 import { logCommand } from './commands/log.js';
+import { syncCommand } from './commands/sync.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, UsageError } from './errors.js';
 import { BIN, commandHelp, mainHelp } from './help.js';
 import { err, interruptedExitCode, out, type CliIO } from './io.js';
@@ -32,6 +34,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   subscribeCommand,
   watchCommand,
   logCommand,
+  migrateCommand,
+  syncCommand,
 ];
 
 /** The package version, read once from package.json next to dist/ (or src/). */

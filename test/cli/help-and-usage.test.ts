@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDist, ROOT } from '../helpers/dist.js';
 import { runCli } from './helpers/run.js';
 
-const COMMANDS = ['import', 'list', 'show', 'listen', 'rebuild-index', 'export', 'subscribe', 'watch', 'log'];
+const COMMANDS = ['import', 'list', 'show', 'listen', 'rebuild-index', 'export', 'subscribe', 'watch', 'log', 'migrate', 'sync'];
 let home: string;
 
 beforeAll(async () => {
