@@ -68,8 +68,9 @@ describe('a copied logs folder is read where it is, not where its index points',
     expect(shown.stdout).toBe(copiedLog);
 
     const listed = await runCli(['list', ...at, '--json'], { home });
-    for (const e of (JSON.parse(listed.stdout) as { sessions: Entry[] }).sessions) {
-      expect(e.log_path).toBe(join(copy, 'sessions', `${e.wrapper_session_id}.jsonl`));
+    // One JSON shape for list and list --all: rows name the session by `session_id`.
+    for (const e of (JSON.parse(listed.stdout) as { sessions: Array<{ session_id: string; log_path: string }> }).sessions) {
+      expect(e.log_path).toBe(join(copy, 'sessions', `${e.session_id}.jsonl`));
     }
 
     fs.rmSync(join(tmp, 'project'), { recursive: true, force: true });

@@ -79,7 +79,7 @@ describe('npm run demo', () => {
     // What it printed: the live events as they came, then list and show.
     expect(r.stdout).toContain('Recording a live Claude Code session');
     expect(r.stdout).toMatch(/^\s+\d+ \d\d:\d\d:\d\d tool_call\s+Bash: ls src$/m);
-    expect(r.stdout).toMatch(/^ID\s+PROVIDER\s+STARTED\s+STATE\s+ORIGIN\s+COMPLETENESS\s+WORKSPACE$/m);
+    expect(r.stdout).toMatch(/^ID\s+PROVIDER\s+STARTED\s+STATE\s+EVENTS\s+TOKENS\s+DURATION\s+TITLE$/m);
     expect(r.stdout).toContain(`Session ${live[0]!.wrapper_session_id} (claude`);
   });
 

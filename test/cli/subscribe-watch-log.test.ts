@@ -43,7 +43,7 @@ async function liveSession(logs: string, id: string, provider = 'claude'): Promi
 }
 
 describe('subscribe', () => {
-  it('prints, as JSON lines, the matching events of a session that starts after subscribing, and exits 0 on SIGINT', async () => {
+  it('prints, as JSON lines, the matching events of a session that starts after subscribing, and exits 130 on Ctrl-C (SIGINT), as every command does', async () => {
     const home = tempDir();
     const logs = path.join(home, 'logs');
     const child = startCli(['subscribe', '--json', '--type', 'tool_call', '--logs-dir', logs], { home });
@@ -58,7 +58,7 @@ describe('subscribe', () => {
     expect(ev).toMatchObject({ wrapper_session_id: 'ses-sub', type: 'tool_call', tool_name: 'Bash', seq: 3 });
     child.kill('SIGINT');
     const result = await done;
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(130);
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
     await w.close();
   });
@@ -67,7 +67,7 @@ describe('subscribe', () => {
     const home = tempDir();
     const bad = await runCli(['subscribe', '--type', 'tool_cal', '--logs-dir', home], { home });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("unknown --type value 'tool_cal' (did you mean 'tool_call'?)");
+    expect(bad.stderr).toContain("unknown --type value 'tool_cal'; did you mean 'tool_call'?");
     const provider = await runCli(['watch', '--provider', 'claud', 'true', '--logs-dir', home], { home });
     expect(provider.code).toBe(2);
     expect(provider.stderr).toContain("did you mean 'claude'?");

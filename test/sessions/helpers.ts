@@ -16,11 +16,16 @@ import {
 export const FIXTURES = resolve(fileURLToPath(new URL('../fixtures', import.meta.url)));
 
 /** The Claude homes of the fixtures: the generated set (test/fixtures/claude) and each real run. */
+/** The derived fixture of Claude's older resume layout (see its README). */
+export const OLD_LAYOUT = 'resume-print-old-layout';
+
 export async function claudeHomes(tmp: string): Promise<string[]> {
   const generated = join(tmp, 'claude-generated-home');
   await mkdir(generated, { recursive: true });
   await symlink(join(FIXTURES, 'claude'), join(generated, '.claude'));
-  const runs = (await readdir(join(FIXTURES, 'claude', 'real'))).sort();
+  // resume-print-old-layout is derived from resume-print and shares its session ids: imported into
+  // the same folder, the two would be one session from two sources. Its own tests import it alone.
+  const runs = (await readdir(join(FIXTURES, 'claude', 'real'))).filter((r) => r !== OLD_LAYOUT).sort();
   return [generated, ...runs.map((r) => join(FIXTURES, 'claude', 'real', r))];
 }
 

