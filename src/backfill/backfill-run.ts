@@ -2,6 +2,7 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SessionLogError, isSessionLogError } from '../errors.js';
 import type { BackfillCandidate, BackfilledSession, HistoricalLogAdapter, SkippedFile, SourceFingerprint } from '../schema/index.js';
+import { unsafeSessionIdReason } from '../schema/safe-id.js';
 import { giveTurnIfDue } from '../tail/turns.js';
 import { AdapterPass, candidateId, candidateKey } from './adapter-pass.js';
 import { CommitQueue, type PendingCommit } from './commit-queue.js';
@@ -18,7 +19,6 @@ import type { BackfillResult } from './types.js';
 /** Index and state are written after this many imported sessions, or this long after the last write. */
 const FLUSH_EVERY_SESSIONS = 500;
 const FLUSH_EVERY_MS = 2_000;
-const SAFE_ID_MAX_BYTES = 200;
 
 /** What the scan of one adapter found. */
 interface ScanSummary {
@@ -30,13 +30,6 @@ interface ScanSummary {
   sessions: number;
   files: number;
   bytes: number;
-}
-
-function unsafeId(id: string): string | null {
-  if (id.length === 0) return 'empty';
-  if (id.includes('/') || id.includes('\\') || id.includes('\0') || id.includes('..')) return 'contains a path separator, NUL or ".."';
-  if (Buffer.byteLength(id) > SAFE_ID_MAX_BYTES) return `longer than ${SAFE_ID_MAX_BYTES} bytes`;
-  return null;
 }
 
 function message(err: unknown): string {
@@ -301,7 +294,7 @@ export class BackfillRun {
       this.result.skipped++;
       return done();
     }
-    const bad = unsafeId(id);
+    const bad = unsafeSessionIdReason(id);
     if (bad) {
       this.result.failed.push({ key, error: `unsafe session id ${JSON.stringify(id)}: ${bad}` });
       return done();

@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { isSafeSessionId } from '../../schema/safe-id.js';
 import { basename, join } from 'node:path';
 import { readLines } from '../../tail/index.js';
 import { num, obj, str } from '../shared/index.js';
@@ -124,6 +125,8 @@ export async function findSessionFile(
   sessionId: string,
   workspace: string | undefined,
 ): Promise<string | undefined> {
+  // The id comes from a provider file (the live registry): one that could leave the folder never becomes a path.
+  if (!isSafeSessionId(sessionId)) return undefined;
   for (const dir of await projectDirs(projectsRoot, workspace)) {
     const path = join(dir, `${sessionId}.jsonl`);
     try {

@@ -22,9 +22,7 @@ type Event = [LogSourceKind, LogEventInput, string?];
 /** zag's historical adapters write `command: "backfill"`. */
 const COMMAND = 'backfill';
 import { ADAPTER_SOURCE, type PortableCall } from '../shared/portable.js';
-
-/** A wrapper session id must be a safe file name; Codex thread ids (UUIDs) always are. */
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+import { isSafeSessionId } from '../../schema/safe-id.js';
 
 let makeAt: (dir: string) => CodexHistoricalLogAdapter;
 
@@ -76,8 +74,8 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
       if (filter && !(await filter(candidate([r.path])))) continue;
       const head = await readHead(r.path, true, signal);
       if (root && !(head.cwd !== undefined && isWithin(head.cwd, root))) continue;
-      const id = head.threadId && SAFE_ID.test(head.threadId) ? head.threadId : r.threadId;
-      if (!SAFE_ID.test(id)) {
+      const id = head.threadId && isSafeSessionId(head.threadId) ? head.threadId : r.threadId;
+      if (!isSafeSessionId(id)) {
         onSkippedFile?.({ path: r.path, reason: `its thread id ${JSON.stringify(id)} is not a safe session id` });
         continue;
       }
@@ -127,7 +125,7 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
     const sourcePaths = [history];
     if (await isFile(tuiLog)) sourcePaths.push(tuiLog);
     if (filter && !(await filter(candidate(sourcePaths)))) return;
-    const prompts = await readPromptHistory(history, (id) => !withRollout.has(id) && SAFE_ID.test(id), signal);
+    const prompts = await readPromptHistory(history, (id) => !withRollout.has(id) && isSafeSessionId(id), signal);
     if (prompts.size === 0) return;
     const logs = sourcePaths.length > 1 ? await readTuiLog(tuiLog, new Set(prompts.keys()), signal) : new Map();
     for (const [id, entries] of prompts) {
