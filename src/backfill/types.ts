@@ -43,8 +43,11 @@ export interface BackfillResult {
   failed: BackfillFailure[];
   /**
    * Files in a provider's folder that hold no session this run could import:
-   * names the adapter does not know, and files that were read but held no
-   * session. Listed again by every run while they are there.
+   * names the adapter does not know, files that were read but held no
+   * session, and files that are not regular files (a FIFO, device, socket, or
+   * a link to one), which are never opened: reading them would hang the
+   * import or never end. One entry per path, with the reason; listed again by
+   * every run while they are there.
    */
   skippedFiles: SkippedFile[];
 }

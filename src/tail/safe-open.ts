@@ -21,6 +21,9 @@ const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 /** Longest whole file read into memory by default (JSON documents: Gemini snapshots, Copilot legacy sessions). */
 export const DEFAULT_MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
 
+/** Bound for small side files read whole (registries, projects.json, workspace.yaml): 16 MiB. */
+export const SMALL_FILE_BYTES = 16 * 1024 * 1024;
+
 /** What a non-regular file is, in words: "a FIFO", "a character device"... */
 export function describeFileType(st: Stats): string {
   if (st.isFIFO()) return 'a FIFO';
@@ -47,6 +50,21 @@ export function notRegularReason(path: string): string | null {
   }
   if (st === undefined || st.isFile()) return null;
   return `it is ${describeFileType(st)}, not a regular file`;
+}
+
+/**
+ * The regular files among `paths`; each other one (FIFO, device, socket,
+ * folder, or a link to one) is reported through `onSkip` and left out, so it
+ * is never opened. Missing files stay in: their readers treat them as empty.
+ */
+export function keepRegularFiles(paths: readonly string[], onSkip?: (file: { path: string; reason: string }) => void): string[] {
+  const out: string[] = [];
+  for (const path of paths) {
+    const reason = notRegularReason(path);
+    if (reason === null) out.push(path);
+    else onSkip?.({ path, reason });
+  }
+  return out;
 }
 
 function notRegularError(path: string, st: Stats): SessionLogError {

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readRegularFile, SMALL_FILE_BYTES } from '../../tail/safe-open.js';
 import { isSafeSessionId } from '../../schema/safe-id.js';
 import { basename, join } from 'node:path';
 import { readLines } from '../../tail/index.js';
@@ -150,7 +151,7 @@ export interface RegistryEntry {
 export async function readRegistryEntry(path: string): Promise<RegistryEntry | undefined> {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(path, 'utf8'));
+    value = JSON.parse((await readRegularFile(path, SMALL_FILE_BYTES)) ?? '');
   } catch {
     return undefined; // gone, or caught mid-write
   }

@@ -23,6 +23,7 @@ type Event = [LogSourceKind, LogEventInput, string?];
 const COMMAND = 'backfill';
 import { ADAPTER_SOURCE, type PortableCall } from '../shared/portable.js';
 import { isSafeSessionId } from '../../schema/safe-id.js';
+import { keepRegularFiles } from '../../tail/safe-open.js';
 
 let makeAt: (dir: string) => CodexHistoricalLogAdapter;
 
@@ -70,6 +71,7 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
       throwIfAborted(signal);
       // An archived copy of a thread that is still in sessions/ is not a second session.
       if (threads.has(r.threadId)) continue;
+      if (keepRegularFiles([r.path], onSkippedFile).length === 0) continue;
       threads.add(r.threadId);
       if (filter && !(await filter(candidate([r.path])))) continue;
       const head = await readHead(r.path, true, signal);
@@ -98,7 +100,7 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
       };
     }
     // Legacy logs record no cwd, so their sessions belong to no project root.
-    if (!root) yield* this.#legacySessions(threads, filter, signal);
+    if (!root) yield* this.#legacySessions(threads, filter, signal, onSkippedFile);
   }
 
   async #rolloutsOldestFirst(onSkipped: HistoricalBackfillOptions['onSkippedFile']): Promise<RolloutFile[]> {
@@ -118,12 +120,13 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
     withRollout: ReadonlySet<string>,
     filter: HistoricalBackfillOptions['filter'],
     signal: AbortSignal | undefined,
+    onSkippedFile: HistoricalBackfillOptions['onSkippedFile'],
   ): AsyncIterable<BackfilledSession> {
     const history = join(this.#base, 'history.jsonl');
     const tuiLog = join(this.#base, 'log', 'codex-tui.log');
-    if (!(await isFile(history))) return;
+    if (keepRegularFiles([history], onSkippedFile).length === 0 || !(await isFile(history))) return;
     const sourcePaths = [history];
-    if (await isFile(tuiLog)) sourcePaths.push(tuiLog);
+    if (keepRegularFiles([tuiLog], onSkippedFile).length > 0 && (await isFile(tuiLog))) sourcePaths.push(tuiLog);
     if (filter && !(await filter(candidate(sourcePaths)))) return;
     const prompts = await readPromptHistory(history, (id) => !withRollout.has(id) && isSafeSessionId(id), signal);
     if (prompts.size === 0) return;
