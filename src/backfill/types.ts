@@ -26,6 +26,12 @@ export interface RunBackfillOptions {
    * is the caller's, which V8 lets grow to ~4x what is live.
    */
   inWorker?: boolean;
+  /**
+   * Default 0o600: the mode of the logs, index and state files the import
+   * creates (folders get the matching 0o700). They hold prompts and tool
+   * output, so other local users get nothing by default. See docs/security.md.
+   */
+  fileMode?: number;
 }
 
 export interface BackfillFailure {

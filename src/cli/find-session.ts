@@ -98,6 +98,6 @@ export async function exists(path: string): Promise<boolean> {
  * session that has not started yet; null when `id` cannot be a file name.
  */
 export function futureLogPath(loc: Locations, id: string): string | null {
-  if (!SAFE_ID.test(id) || id === '.' || id === '..') return null;
+  if (!isSafeSessionId(id)) return null;
   return join(loc.logsDir, 'sessions', `${id}.jsonl`);
 }

@@ -139,7 +139,7 @@ describe('issue 6 acceptance over the four providers\' fixtures', () => {
 
     const w = watched();
     const result = await runBackfill(logs, null, w.adapters);
-    expect(result).toMatchObject({ imported: 1, failed: [] });
+    expect(result).toMatchObject({ imported: 1, failed: [], skippedFiles: [] });
     expect(w.yielded).toEqual(['claude:2b3a2e1f-067c-47a6-a71f-c51b444b3ebb']);
     expect(await keysOfIndex()).toEqual([...before, 'claude:2b3a2e1f-067c-47a6-a71f-c51b444b3ebb'].sort());
     await checkBackfilledLog(join(logs, 'sessions', '2b3a2e1f-067c-47a6-a71f-c51b444b3ebb.jsonl'));
@@ -158,7 +158,7 @@ describe('issue 6 acceptance over the four providers\' fixtures', () => {
     await appendFile(file, lines.slice(cut).join('\n'));
     const w = watched();
     const result = await runBackfill(logs, null, w.adapters);
-    expect(result).toMatchObject({ imported: 1, failed: [] });
+    expect(result).toMatchObject({ imported: 1, failed: [], skippedFiles: [] });
     expect(w.yielded).toEqual([`claude:${id}`]);
 
     // The rebuilt log is exactly what a fresh import of the whole file gives: nothing twice, nothing lost.
@@ -191,7 +191,7 @@ describe('issue 6 acceptance over the four providers\' fixtures', () => {
     // replaced by a readable session: imported
     await rm(bad, { recursive: true });
     await copyFile(join(home, '.claude', 'projects', '-home-user-demo', 'f3128607-2f3e-4296-a9be-a435a1fe3c79.jsonl'), bad);
-    expect(await runBackfill(logs, null, defaultHistoricalAdapters({ home }))).toMatchObject({ imported: 1, failed: [] });
+    expect(await runBackfill(logs, null, defaultHistoricalAdapters({ home }))).toMatchObject({ imported: 1, failed: [], skippedFiles: [] });
   });
 
   it('a state file written by zag (version 1 only) is honoured', async () => {
@@ -212,7 +212,7 @@ describe('issue 6 acceptance over the four providers\' fixtures', () => {
 
     // zag's sessions are fingerprinted now: the next run parses none of them either
     const w2 = watched();
-    expect(await runBackfill(logs, null, w2.adapters)).toMatchObject({ imported: 0, failed: [] });
+    expect(await runBackfill(logs, null, w2.adapters)).toMatchObject({ imported: 0, failed: [], skippedFiles: [] });
     expect(w2.yielded).toEqual([]);
   });
 });
