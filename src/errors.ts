@@ -16,7 +16,13 @@ export type SessionLogErrorCode =
   | 'ERR_ABORTED'
   | 'ERR_INVALID_OPTION'
   | 'ERR_STORE'
-  | 'ERR_IO';
+  | 'ERR_IO'
+  /** A provider file that is not a regular file (FIFO, device, socket, folder), or bigger than a whole-file read allows. */
+  | 'ERR_NOT_REGULAR_FILE'
+  /** One of our own files (log, index, state) is a symlink or not a regular file: refused, nothing written through it. */
+  | 'ERR_UNSAFE_PATH'
+  /** The logs folder is a file, or cannot be created, read or written. */
+  | 'ERR_INVALID_LOGS_DIR';
 
 export class SessionLogError extends Error {
   readonly code: SessionLogErrorCode;

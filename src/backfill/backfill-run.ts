@@ -1,7 +1,9 @@
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
+import { DEFAULT_FILE_MODE, ensureOwnDir } from '../index-files/own-files.js';
 import { join } from 'node:path';
 import { SessionLogError, isSessionLogError } from '../errors.js';
 import type { BackfillCandidate, BackfilledSession, HistoricalLogAdapter, SkippedFile, SourceFingerprint } from '../schema/index.js';
+import { unsafeSessionIdReason } from '../schema/safe-id.js';
 import { giveTurnIfDue } from '../tail/turns.js';
 import { AdapterPass, candidateId, candidateKey } from './adapter-pass.js';
 import { CommitQueue, type PendingCommit } from './commit-queue.js';
@@ -18,7 +20,6 @@ import type { BackfillResult } from './types.js';
 /** Index and state are written after this many imported sessions, or this long after the last write. */
 const FLUSH_EVERY_SESSIONS = 500;
 const FLUSH_EVERY_MS = 2_000;
-const SAFE_ID_MAX_BYTES = 200;
 
 /** What the scan of one adapter found. */
 interface ScanSummary {
@@ -30,13 +31,6 @@ interface ScanSummary {
   sessions: number;
   files: number;
   bytes: number;
-}
-
-function unsafeId(id: string): string | null {
-  if (id.length === 0) return 'empty';
-  if (id.includes('/') || id.includes('\\') || id.includes('\0') || id.includes('..')) return 'contains a path separator, NUL or ".."';
-  if (Buffer.byteLength(id) > SAFE_ID_MAX_BYTES) return `longer than ${SAFE_ID_MAX_BYTES} bytes`;
-  return null;
 }
 
 function message(err: unknown): string {
@@ -77,9 +71,10 @@ export class BackfillRun {
     private readonly signal: AbortSignal | undefined,
     private readonly threads: ImportThreads = new ImportThreads(0, undefined),
     globalIndexDir: string | null = null,
+    private readonly fileMode: number = DEFAULT_FILE_MODE,
   ) {
     this.sessionsDir = join(logsDir, 'sessions');
-    this.batch = new IndexBatch(logsDir, this.live, globalIndexDir);
+    this.batch = new IndexBatch(logsDir, this.live, globalIndexDir, fileMode);
     this.commits = new CommitQueue(
       (c, written) => this.recordCommitted(c, written),
       (c, err) => this.result.failed.push({ key: c.key, error: message(err) }),
@@ -94,12 +89,12 @@ export class BackfillRun {
   }
 
   async prepare(): Promise<void> {
-    await mkdir(this.sessionsDir, { recursive: true });
+    ensureOwnDir(this.sessionsDir, this.fileMode);
     // Temp logs of a run that crashed; no other run is active (we hold the lock).
     for (const name of await readdir(this.sessionsDir)) {
       if (name.endsWith(TEMP_SUFFIX)) await unlink(join(this.sessionsDir, name)).catch(() => undefined);
     }
-    this.state = await BackfillStateStore.load(this.logsDir);
+    this.state = await BackfillStateStore.load(this.logsDir, this.fileMode);
     await this.batch.flush(); // reads the index: which sessions were recorded live
   }
 
@@ -301,7 +296,7 @@ export class BackfillRun {
       this.result.skipped++;
       return done();
     }
-    const bad = unsafeId(id);
+    const bad = unsafeSessionIdReason(id);
     if (bad) {
       this.result.failed.push({ key, error: `unsafe session id ${JSON.stringify(id)}: ${bad}` });
       return done();
@@ -317,10 +312,10 @@ export class BackfillRun {
     // Two sessions of one id in a run: the second log must land after the first.
     if (this.commits.has(logPath)) await this.commits.settleAll();
     const tmpPath = join(this.sessionsDir, `${id}.jsonl.${process.pid}-${++this.tmpCounter}${TEMP_SUFFIX}`);
-    let log = this.threads.submit(session, logPath, tmpPath);
+    let log = this.threads.submit(session, logPath, tmpPath, this.fileMode);
     if (!log) {
       try {
-        log = await streamSessionLog(session, logPath, tmpPath, this.signal);
+        log = await streamSessionLog(session, logPath, tmpPath, this.signal, this.fileMode);
       } catch (err) {
         if (this.signal?.aborted) throw abortError(this.signal);
         this.result.failed.push({ key, error: message(err) });

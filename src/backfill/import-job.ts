@@ -13,6 +13,8 @@ export interface ImportJob extends PortableEvents {
   sourcePaths: string[];
   logPath: string;
   tmpPath: string;
+  /** Mode of the log file (RunBackfillOptions.fileMode). */
+  fileMode?: number;
 }
 
 /**
@@ -28,6 +30,6 @@ export async function importJob(job: ImportJob, signal?: AbortSignal): Promise<W
     sourcePaths: job.sourcePaths,
     events: (await callPortable(job, signal)) as BackfilledSession['events'],
   };
-  const log = await streamSessionLog(session, job.logPath, job.tmpPath, signal);
+  const log = await streamSessionLog(session, job.logPath, job.tmpPath, signal, job.fileMode);
   return log.committed;
 }

@@ -185,7 +185,7 @@ export class ImportThreads {
   }
 
   /** Starts writing `session`'s log in a thread; null when it is to be done in the caller's thread. */
-  submit(session: BackfilledSession, logPath: string, tmpPath: string): StreamedLog | null {
+  submit(session: BackfilledSession, logPath: string, tmpPath: string, fileMode?: number): StreamedLog | null {
     if (!this.wanted) return null;
     const portable = portableEventsOf(session.events as object);
     if (!portable) return null;
@@ -204,6 +204,7 @@ export class ImportThreads {
       sourcePaths: session.sourcePaths,
       logPath,
       tmpPath,
+      fileMode,
     };
     return this.pool.submit(job, this.signal);
   }

@@ -67,6 +67,7 @@ export class IndexBatch {
     private readonly logsDir: string,
     private readonly live: LiveSessions,
     private readonly globalIndexDir: string | null = null,
+    private readonly fileMode?: number,
   ) {}
 
   get size(): number {
@@ -114,7 +115,7 @@ export class IndexBatch {
       }
       this.live.reset(next);
       return batch.size > 0 ? next : null;
-    });
+    }, { fileMode: this.fileMode });
     this.pending = new Map();
     this.firstFlush = false;
     if (this.globalIndexDir === null) return;
@@ -135,7 +136,7 @@ export class IndexBatch {
     const batch = this.pendingGlobal;
     if (batch.size === 0) return;
     try {
-      await updateIndexFile(GLOBAL_INDEX, dir, (entries) => upsertAll(entries, batch));
+      await updateIndexFile(GLOBAL_INDEX, dir, (entries) => upsertAll(entries, batch), { fileMode: this.fileMode });
       this.pendingGlobal = new Map();
     } catch {
       // As for a live session (zag too): a global index that cannot be written

@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs';
+import { constants, lstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 const PEEK_BYTES = 64 * 1024;
@@ -16,7 +16,8 @@ export async function peekLogOrigin(path: string): Promise<'missing' | 'backfill
   if (!lstatSync(path, { throwIfNoEntry: false })) return 'missing';
   let fh;
   try {
-    fh = await open(path, 'r');
+    // O_NOFOLLOW|O_NONBLOCK: a planted link or FIFO is never followed or waited on (it then counts as not ours).
+    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'live';
   }

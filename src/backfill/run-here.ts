@@ -48,7 +48,7 @@ export async function runBackfillHere(
 ): Promise<BackfillResult> {
   const { signal } = options;
   if (signal?.aborted) throw abortError(signal);
-  const lock = await acquireRunLock(logsDir, signal);
+  const lock = await acquireRunLock(logsDir, signal, options.fileMode);
   const threads = new ImportThreads(options.threads ?? defaultImportThreads(), signal);
   const run = new BackfillRun(
     logsDir,
@@ -58,6 +58,7 @@ export async function runBackfillHere(
     signal,
     threads,
     options.globalIndexDir ?? null,
+    options.fileMode,
   );
   try {
     await run.prepare();

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { ensureOwnDir } from '../index-files/own-files.js';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { SessionLogError } from '../errors.js';
@@ -42,8 +42,9 @@ export function abortError(signal: AbortSignal): SessionLogError {
  * ends early only when `signal` aborts. A lock left by a crashed process goes
  * stale and is taken over.
  */
-export async function acquireRunLock(logsDir: string, signal?: AbortSignal): Promise<RunLock> {
-  await mkdir(logsDir, { recursive: true });
+export async function acquireRunLock(logsDir: string, signal?: AbortSignal, fileMode?: number): Promise<RunLock> {
+  // A logs folder that is a file, or cannot be made: ERR_INVALID_LOGS_DIR, one clear line.
+  ensureOwnDir(logsDir, fileMode);
   const lockfilePath = join(logsDir, RUN_LOCK_NAME);
   let compromised: Error | null = null;
   let delay = RETRY_MIN_MS;

@@ -8,7 +8,7 @@ import { abortError } from './run-lock.js';
 import type { BackfillResult, RunBackfillOptions } from './types.js';
 
 export type RunRequest =
-  | { type: 'run'; id: number; logsDir: string; root: string | null; adapters: PortableCall[]; threads: number | undefined; globalIndexDir: string | null; progress: boolean }
+  | { type: 'run'; id: number; logsDir: string; root: string | null; adapters: PortableCall[]; threads: number | undefined; globalIndexDir: string | null; fileMode: number | undefined; progress: boolean }
   | { type: 'abort'; id: number };
 
 export type RunReply =
@@ -151,7 +151,7 @@ export function runInThread(
         reject: (err) => reject(signal?.aborted ? abortError(signal) : err),
         here,
       },
-      { type: 'run', id, logsDir, root, adapters, threads: options.threads, globalIndexDir: options.globalIndexDir ?? null, progress: options.onProgress !== undefined },
+      { type: 'run', id, logsDir, root, adapters, threads: options.threads, globalIndexDir: options.globalIndexDir ?? null, fileMode: options.fileMode, progress: options.onProgress !== undefined },
     );
     signal?.addEventListener('abort', onAbort, { once: true });
   }).finally(() => signal?.removeEventListener('abort', onAbort));

@@ -24,6 +24,7 @@ async function run(msg: Extract<RunRequest, { type: 'run' }>): Promise<RunReply>
       signal: controller.signal,
       threads: msg.threads,
       globalIndexDir: msg.globalIndexDir,
+      fileMode: msg.fileMode,
       onProgress: msg.progress ? (progress) => port!.postMessage({ type: 'progress', id, progress } satisfies RunReply) : undefined,
     });
     return { type: 'done', id, result };

@@ -1,4 +1,5 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { DEFAULT_FILE_MODE, refuseLinked } from '../index-files/own-files.js';
 import { SessionLogError } from '../errors.js';
 import { eventBatchesOf, sourceTimesOf } from '../providers/shared/event-batches.js';
 import { fileTime, recordTime } from '../providers/shared/record-times.js';
@@ -91,6 +92,7 @@ export async function streamSessionLog(
   logPath: string,
   tmpPath: string,
   signal?: AbortSignal,
+  fileMode: number = DEFAULT_FILE_MODE,
 ): Promise<StreamedLog> {
   const meta = session.metadata;
   const env: EnvelopeInput = {
@@ -120,7 +122,7 @@ export async function streamSessionLog(
     out.push(serializeEvent(env, kind));
   };
   const drain = (): void => {
-    fd ??= openSync(tmpPath, 'wx');
+    fd ??= openSync(tmpPath, 'wx', fileMode);
     out.drainTo(fd);
   };
   /** Removes the temp file (if any) and gives the buffer back. */
@@ -224,7 +226,7 @@ export async function streamSessionLog(
     const whole = fd === null ? out.contents() : null;
     if (whole) {
       // The whole log fits in the buffer (most sessions): one call instead of open, write, close.
-      writeFileSync(tmpPath, whole, { flag: 'wx' });
+      writeFileSync(tmpPath, whole, { flag: 'wx', mode: fileMode });
     } else {
       drain();
       const done = fd!;
@@ -232,6 +234,8 @@ export async function streamSessionLog(
       closeSync(done);
     }
     out.release();
+    // A planted link in place of the log: refused (the rename would only replace the link, but someone else controls our folder).
+    refuseLinked(logPath);
     renameSync(tmpPath, logPath);
   } catch (err) {
     discard();

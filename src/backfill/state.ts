@@ -1,6 +1,7 @@
-import { readFile, rename } from 'node:fs/promises';
+import { closeSync, constants, readFileSync } from 'node:fs';
+import { DEFAULT_FILE_MODE, openOwnFile, replaceOwnFileSync } from '../index-files/own-files.js';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { SessionLogError } from '../errors.js';
 import { BackfillStateSchema, type SessionLogMetadata, type SourceFingerprint } from '../schema/index.js';
 import { sameFingerprint } from './fingerprint.js';
@@ -55,13 +56,29 @@ export class BackfillStateStore {
    * silently lost, and the run starts from an empty state: it then rebuilds logs
    * in place, which cannot duplicate events.
    */
-  static async load(logsDir: string): Promise<BackfillStateStore> {
+  static async load(logsDir: string, fileMode: number = DEFAULT_FILE_MODE): Promise<BackfillStateStore> {
     const path = join(logsDir, BACKFILL_STATE_FILE);
+    const store = await BackfillStateStore.read(path);
+    store.fileMode = fileMode;
+    return store;
+  }
+
+  /** Mode the state file is written with (see own-files.ts). */
+  private fileMode = DEFAULT_FILE_MODE;
+
+  private static async read(path: string): Promise<BackfillStateStore> {
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      // Never through a planted link (ERR_UNSAFE_PATH).
+      const fd = openOwnFile(path, constants.O_RDONLY);
+      if (fd === null) return new BackfillStateStore(path, {}, [], {}, {});
+      try {
+        text = readFileSync(fd, 'utf8');
+      } finally {
+        closeSync(fd);
+      }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new BackfillStateStore(path, {}, [], {}, {});
+      if (err instanceof SessionLogError) throw err;
       throw new SessionLogError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
     }
     let raw: unknown;
@@ -167,8 +184,10 @@ export class BackfillStateStore {
     };
     try {
       // No fsync: a state lost to a power cut only makes the next run rebuild logs in place.
-      await writeFileAtomic(this.path, prettyJsonBytes(data), { fsync: false });
+      // Our own temp + rename: write-file-atomic would follow a planted symlink and rewrite its target.
+      replaceOwnFileSync(this.path, prettyJsonBytes(data), { fsync: false, fileMode: this.fileMode });
     } catch (err) {
+      if (err instanceof SessionLogError) throw err;
       throw new SessionLogError('ERR_IO', `cannot write ${this.path}: ${(err as Error).message}`, { cause: err });
     }
     this.dirty = false;

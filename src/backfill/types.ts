@@ -26,6 +26,12 @@ export interface RunBackfillOptions {
    * is the caller's, which V8 lets grow to ~4x what is live.
    */
   inWorker?: boolean;
+  /**
+   * Default 0o600: the mode of the logs, index and state files the import
+   * creates (folders get the matching 0o700). They hold prompts and tool
+   * output, so other local users get nothing by default. See docs/security.md.
+   */
+  fileMode?: number;
 }
 
 export interface BackfillFailure {
@@ -43,8 +49,11 @@ export interface BackfillResult {
   failed: BackfillFailure[];
   /**
    * Files in a provider's folder that hold no session this run could import:
-   * names the adapter does not know, and files that were read but held no
-   * session. Listed again by every run while they are there.
+   * names the adapter does not know, files that were read but held no
+   * session, and files that are not regular files (a FIFO, device, socket, or
+   * a link to one), which are never opened: reading them would hang the
+   * import or never end. One entry per path, with the reason; listed again by
+   * every run while they are there.
    */
   skippedFiles: SkippedFile[];
 }

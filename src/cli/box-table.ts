@@ -1,4 +1,5 @@
 import type { Paint } from './style.js';
+import { inert } from './inert.js';
 
 /**
  * A boxed table the way ccusage prints its reports: a header row, one row per
@@ -12,8 +13,10 @@ export function renderBoxTable(
 ): string[] {
   const { paint, numeric } = options;
   const all = options.total ? [...rows, options.total] : rows;
-  const cells = (r: readonly string[]): string[][] => r.map((c) => c.split('\n'));
-  const widths = header.map((h, i) => Math.max(h.length, ...all.flatMap((r) => (r[i] ?? '').split('\n').map((l) => l.length))));
+  // Cells hold model names and other provider text: control characters are shown, never sent (inert.ts).
+  const linesOf = (c: string): string[] => c.split('\n').map((l) => inert(l));
+  const cells = (r: readonly string[]): string[][] => r.map(linesOf);
+  const widths = header.map((h, i) => Math.max(h.length, ...all.flatMap((r) => linesOf(r[i] ?? '').map((l) => l.length))));
   const rule = (l: string, m: string, r: string): string => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;
   const line = (r: readonly string[], style?: 'bold' | 'cyan'): string[] => {
     const split = cells(r);

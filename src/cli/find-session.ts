@@ -1,6 +1,7 @@
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SessionLogError } from '../errors.js';
+import { isSafeSessionId } from '../schema/safe-id.js';
 import { loadGlobalIndex, loadIndex } from '../index-files/index.js';
 import { sessionLogPath } from '../index-files/log-path.js';
 import type { SessionLogIndexEntry } from '../schema/index.js';
@@ -19,8 +20,6 @@ interface Candidate extends FoundSession {
   /** Ids a query may match: wrapper id, and the provider's id when known. */
   keys: string[];
 }
-
-const SAFE_ID = /^[^/\\\0]+$/;
 
 /**
  * Finds a session by its id, the provider's session id, or a unique prefix of
@@ -69,7 +68,7 @@ async function listCandidates(loc: Locations): Promise<Candidate[]> {
   for (const f of files) {
     if (!f.endsWith('.jsonl')) continue;
     const id = f.slice(0, -'.jsonl'.length);
-    if (!SAFE_ID.test(id)) continue;
+    if (!isSafeSessionId(id)) continue;
     out.push({ id, logPath: join(sessionsDir, f), provider: null, entry: null, keys: [id] });
   }
   return out;
@@ -99,6 +98,6 @@ export async function exists(path: string): Promise<boolean> {
  * session that has not started yet; null when `id` cannot be a file name.
  */
 export function futureLogPath(loc: Locations, id: string): string | null {
-  if (!SAFE_ID.test(id) || id === '.' || id === '..') return null;
+  if (!isSafeSessionId(id)) return null;
   return join(loc.logsDir, 'sessions', `${id}.jsonl`);
 }

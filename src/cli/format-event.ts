@@ -1,21 +1,11 @@
 import { subagentOf } from '../providers/shared/index.js';
 import { isKnownEventType, serializeLogEvent, type AgentLogEvent, type LogEventKind } from '../schema/index.js';
 import type { Paint, Style } from './style.js';
+import { inert } from './inert.js';
 
-/**
- * Control characters (other than newline and tab) in caret notation: agent
- * output is untrusted and must not move the cursor or retitle the terminal.
- */
-export function visibleControls(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x20 ? `^${String.fromCharCode(code + 64)}` : code === 0x7f ? '^?' : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
-
-/** Text on one line, at most `max` characters (newlines shown as ⏎). */
+/** Text on one line, at most `max` characters (newlines shown as ⏎, other control characters as escapes: see inert.ts). */
 export function clip(text: string, max: number): string {
-  const flat = visibleControls(text.replace(/\r?\n/g, '\n')).replace(/\r?\n/g, ' ⏎ ').replace(/\s+/g, ' ').trim();
+  const flat = inert(text.replace(/\r?\n/g, ' ⏎ ').replace(/\s+/g, ' ').trim());
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(1, max - 1))}…`;
 }
 
@@ -152,13 +142,13 @@ export interface EventLineOptions {
 export function formatEventLine(ev: AgentLogEvent, paint: Paint, width = 120, options: EventLineOptions = {}): string {
   const seq = String(ev.seq).padStart(5);
   const time = options.dates ? formatDateTime(ev.ts) : formatTime(ev.ts);
-  const type = ev.type.padEnd(19);
+  const type = inert(ev.type).padEnd(19);
   const agent = subagentOfEvent(ev);
   const prefix = agent ? `[sub-agent ${agent.slice(0, 12)}] ` : '';
   const head = `${paint('dim', seq)} ${paint('dim', time)} ${paint(typeStyle(ev.type), type)} `;
   if (options.full) {
     const indent = ' '.repeat(seq.length + time.length + type.length + 3);
-    const text = visibleControls((prefix + summarizeEvent(ev)).replace(/\r\n?/g, '\n')).replace(/\s+$/, '');
+    const text = inert((prefix + summarizeEvent(ev)).replace(/\r\n?/g, '\n'), { keepLayout: true }).replace(/\s+$/, '');
     return head + text.split('\n').join(`\n${indent}`);
   }
   const room = Math.max(20, width - (seq.length + time.length + 19 + 3));

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { inert } from './inert.js';
 import { isSessionLogError } from '../errors.js';
 import type { CommandSpec } from './command.js';
 import { exportCommand } from './commands/export.js';
@@ -105,7 +106,8 @@ function report(io: CliIO, error: unknown): number {
   }
   const message = error instanceof Error ? error.message : String(error);
   const code = isSessionLogError(error) ? ` [${error.code}]` : '';
-  err(io, `${BIN}: ${oneLine(message)}${code}`);
+  // Messages can quote provider ids and paths: control characters are shown, never sent.
+  err(io, inert(`${BIN}: ${oneLine(message)}${code}`));
   if (io.env.AGENT_SESSION_LOG_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   return EXIT_FAILURE;
 }

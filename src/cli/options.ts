@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { checkLogsDirReadable } from '../index-files/own-files.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { findGitRoot, logsDir, zagBaseDir } from '../paths/index.js';
 import type { CommandArgs, CommandSpec, OptionSpec } from './command.js';
@@ -156,5 +157,7 @@ export function locate(io: CliIO, args: CommandArgs): Locations {
       cwd: io.cwd,
       ...(home !== undefined ? { home } : {}),
     });
+  // A --logs-dir that is a file or unreadable: ERR_INVALID_LOGS_DIR, one clear line, exit 1.
+  checkLogsDirReadable(dir);
   return { logsDir: dir, home, root, globalIndexDir: zagBaseDir(home !== undefined ? { home } : {}) };
 }

@@ -29,8 +29,13 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 export function summarizeLog(logPath: string): SessionLogIndexEntry | null {
   let fd: number;
   try {
-    fd = fs.openSync(logPath, 'r');
+    // A planted link or FIFO in sessions/ is not one of our logs: never followed, never waited on.
+    fd = fs.openSync(logPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch {
+    return null;
+  }
+  if (!fs.fstatSync(fd).isFile()) {
+    fs.closeSync(fd);
     return null;
   }
   try {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { ensureParentDir, openOwnFile, replaceOwnFileSync } from './own-files.js';
 import { BackfillStateSchema, SessionLogIndexEntrySchema, type SessionLogIndexEntry } from '../schema/index-files.js';
 
 /**
@@ -25,24 +25,28 @@ function factsPath(logsDir: string, wrapperSessionId: string): string {
   return path.join(logsDir, SESSION_FACTS_DIR, `${wrapperSessionId}.json`);
 }
 
-/** Records a live session's index entry beside the logs (atomic replace; small, so no lock is needed: one writer owns a session). */
-export function writeSessionFacts(logsDir: string, entry: SessionLogIndexEntry): void {
+/**
+ * Records a live session's index entry beside the logs (atomic replace; small, so no lock is needed: one
+ * writer owns a session). Our own temp + rename like the index (own-files.ts): a planted link is refused.
+ */
+export function writeSessionFacts(logsDir: string, entry: SessionLogIndexEntry, fileMode?: number): void {
   const file = factsPath(logsDir, entry.wrapper_session_id);
   const text = JSON.stringify(entry, null, 2);
-  try {
-    writeFileAtomic.sync(file, text, { fsync: false });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    writeFileAtomic.sync(file, text, { fsync: false });
-  }
+  ensureParentDir(file, fileMode);
+  replaceOwnFileSync(file, text, { fsync: false, fileMode });
 }
 
-/** A live session's recorded entry, or null when there is none (or it is unreadable). */
+/** A live session's recorded entry, or null when there is none (or it is unreadable, or a planted link). */
 export function readSessionFacts(logsDir: string, wrapperSessionId: string): SessionLogIndexEntry | null {
   let text: string;
   try {
-    text = fs.readFileSync(factsPath(logsDir, wrapperSessionId), 'utf8');
+    const fd = openOwnFile(factsPath(logsDir, wrapperSessionId), fs.constants.O_RDONLY);
+    if (fd === null) return null;
+    try {
+      text = fs.readFileSync(fd, 'utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     return null;
   }
@@ -59,7 +63,14 @@ export function readImportedSources(logsDir: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(path.join(logsDir, 'backfill_state.json'), 'utf8'));
+    // Never through a planted link, as the import reads it (backfill/state.ts).
+    const fd = openOwnFile(path.join(logsDir, 'backfill_state.json'), fs.constants.O_RDONLY);
+    if (fd === null) return out;
+    try {
+      raw = JSON.parse(fs.readFileSync(fd, 'utf8'));
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     return out;
   }

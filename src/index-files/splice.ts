@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { SessionLogError } from '../errors.js';
+import { DEFAULT_FILE_MODE, openOwnFile, refuseLinked } from './own-files.js';
 import { EMPTY, PREFIX, SUFFIX, fragmentOf, type IndexCodec } from './index-text.js';
 
 const PREFIX_BYTES = Buffer.from(PREFIX);
@@ -60,23 +62,41 @@ function tempName(file: string): string {
   return `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.splice.tmp`;
 }
 
+/** How a splice writes: fsync before the rename; the mode the file may have at most. */
+export interface SpliceWrite {
+  fsync: boolean;
+  fileMode?: number;
+}
+
 /**
  * Replaces `[start, end)` of `file` (open as `fd`, `size` bytes) by
  * `replacement`, atomically: the unchanged head is copied by the kernel
  * (copyFileSync), the tail through a small buffer, then the copy is renamed
  * over the file. Nothing of the size of the index is allocated.
+ *
+ * The copy is ours like every other write of index files (own-files.ts): a
+ * new temp file (COPYFILE_EXCL, then opened O_NOFOLLOW), checked to be a copy
+ * of the very file `fd` holds (a path swapped for a link meanwhile is refused,
+ * ERR_UNSAFE_PATH), and no more readable than `fileMode` allows.
  */
-function replaceRange(file: string, fd: number, size: number, start: number, end: number, replacement: Buffer, fsync: boolean): void {
+function replaceRange(file: string, fd: number, size: number, start: number, end: number, replacement: Buffer, how: SpliceWrite): void {
   const tmp = tempName(file);
   let out: number | null = null;
   try {
-    fs.copyFileSync(file, tmp);
-    out = fs.openSync(tmp, 'r+');
+    fs.copyFileSync(file, tmp, fs.constants.COPYFILE_EXCL);
+    const held = fs.fstatSync(fd);
+    const now = fs.lstatSync(file);
+    if (!now.isFile()) refuseLinked(file);
+    if (now.ino !== held.ino || now.dev !== held.dev) throw new SessionLogError('ERR_IO', `${file} was replaced while being updated`);
+    out = openOwnFile(tmp, fs.constants.O_RDWR)!;
+    // Narrow, never widen: an index written before `fileMode` existed (0644) becomes private at its next write.
+    const mode = held.mode & 0o777 & (how.fileMode ?? DEFAULT_FILE_MODE);
+    if ((fs.fstatSync(out).mode & 0o777) !== mode) fs.fchmodSync(out, mode);
     fs.ftruncateSync(out, start);
     let written = 0;
     while (written < replacement.length) written += fs.writeSync(out, replacement, written, replacement.length - written, start + written);
     if (end < size) copyRange(fd, out, end, size, start + replacement.length, Buffer.allocUnsafe(Math.min(CHUNK, size - end)));
-    if (fsync) fs.fsyncSync(out);
+    if (how.fsync) fs.fsyncSync(out);
     fs.closeSync(out);
     out = null;
     fs.renameSync(tmp, file);
@@ -108,7 +128,7 @@ export function spliceEntryInFile<E extends object>(
   keyField: string,
   key: string,
   apply: (existing: E | undefined) => E | null,
-  fsync: boolean,
+  how: SpliceWrite,
 ): Spliced<E> {
   const size = fs.fstatSync(fd).size;
   const small = Buffer.alloc(Math.max(PREFIX_BYTES.length, SUFFIX_BYTES.length, EMPTY_BYTES.length));
@@ -130,8 +150,8 @@ export function spliceEntryInFile<E extends object>(
     const next = apply(undefined);
     if (next === null) return { status: 'unchanged', previous: undefined };
     const fragment = Buffer.from(fragmentOf(codec, next));
-    if (empty) replaceRange(file, fd, size, 0, size, Buffer.concat([PREFIX_BYTES, fragment, SUFFIX_BYTES]), fsync);
-    else replaceRange(file, fd, size, size - SUFFIX_BYTES.length, size, Buffer.concat([AFTER_ENTRY, fragment, SUFFIX_BYTES]), fsync);
+    if (empty) replaceRange(file, fd, size, 0, size, Buffer.concat([PREFIX_BYTES, fragment, SUFFIX_BYTES]), how);
+    else replaceRange(file, fd, size, size - SUFFIX_BYTES.length, size, Buffer.concat([AFTER_ENTRY, fragment, SUFFIX_BYTES]), how);
     return { status: 'changed', previous: undefined, next };
   }
   const start = at + 1;
@@ -160,6 +180,6 @@ export function spliceEntryInFile<E extends object>(
   if ((previous as Record<string, unknown>)[keyField] !== key) return { status: 'unsure' };
   const next = apply(previous);
   if (next === null) return { status: 'unchanged', previous };
-  replaceRange(file, fd, size, start, end, Buffer.from(fragmentOf(codec, next)), fsync);
+  replaceRange(file, fd, size, start, end, Buffer.from(fragmentOf(codec, next)), how);
   return { status: 'changed', previous, next };
 }

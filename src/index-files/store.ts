@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { SessionLogError } from '../errors.js';
+import { ensureOwnDir, openOwnFile, refuseLinked, replaceOwnFileSync } from './own-files.js';
 import { formatIndexBytes, parseIndex, type IndexCodec, type ParsedIndex } from './index-text.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { spliceEntryInFile } from './splice.js';
@@ -15,6 +15,11 @@ export interface IndexFileOptions {
    * cut is rebuilt from the logs.
    */
   fsync?: boolean;
+  /**
+   * Mode of the index file when written (default 0o600, owner only; its
+   * folder gets the matching 0o700). See own-files.ts.
+   */
+  fileMode?: number;
 }
 
 /** One kind of index file (`index.json`, `sessions_index.json`). */
@@ -46,13 +51,9 @@ function statKey(st: fs.BigIntStats): string {
 
 /** Reads and validates an index file, through the cache. */
 export function readIndexFile<E extends object>(kind: IndexKind<E>, file: string): ReadResult<E> {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-    throw new SessionLogError('ERR_IO', `cannot open ${file}: ${(err as Error).message}`, { cause: err });
-  }
+  // Never through a planted link (ERR_UNSAFE_PATH): someone else's index is not ours to read or rewrite.
+  const fd = openOwnFile(file, fs.constants.O_RDONLY);
+  if (fd === null) return { status: 'missing' };
   try {
     // fstat and read the same open file, so the key always matches the text.
     const key = statKey(fs.fstatSync(fd, { bigint: true }));
@@ -73,11 +74,13 @@ async function writeIndexFile<E extends object>(
   entries: readonly E[],
   options: IndexFileOptions,
 ): Promise<void> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  ensureOwnDir(path.dirname(file), options.fileMode);
   const text = formatIndexBytes(kind, entries);
   // Sync on purpose: a handful of syscalls under a held lock, cheaper than
   // async round trips through the thread pool (and the lock is held shorter).
-  writeFileAtomic.sync(file, text, { fsync: options.fsync ?? false });
+  // Our own temp + rename, not write-file-atomic: that one resolves a planted
+  // symlink and rewrites its target.
+  replaceOwnFileSync(file, text, { fsync: options.fsync ?? false, fileMode: options.fileMode });
   try {
     cache.set(file, { key: statKey(fs.statSync(file, { bigint: true })), entries });
   } catch {
@@ -104,6 +107,7 @@ async function loadLocked<E extends object>(
   const read = readIndexFile(kind, file);
   if (read.status === 'ok') return read.entries;
   if (read.status === 'missing') return [];
+  refuseLinked(file);
   fs.renameSync(file, corruptName(file));
   cache.delete(file);
   if (!rebuildIfCorrupt) return [];
@@ -137,7 +141,7 @@ export async function updateIndexFile<E extends object>(
   options: IndexFileOptions & { rebuildIfCorrupt?: boolean } = {},
 ): Promise<readonly E[]> {
   const file = path.join(dir, kind.fileName);
-  fs.mkdirSync(dir, { recursive: true });
+  ensureOwnDir(dir, options.fileMode);
   return withFileLock(
     file,
     async () => {
@@ -159,7 +163,7 @@ export async function replaceIndexFile<E extends object>(
   options: IndexFileOptions = {},
 ): Promise<void> {
   const file = path.join(dir, kind.fileName);
-  fs.mkdirSync(dir, { recursive: true });
+  ensureOwnDir(dir, options.fileMode);
   await withFileLock(file, () => writeIndexFile(kind, file, entries, options), options.lock);
 }
 
@@ -180,11 +184,11 @@ export async function spliceIndexFile<E extends object>(
   options: IndexFileOptions = {},
 ): Promise<E | undefined> {
   const file = path.join(dir, kind.fileName);
-  fs.mkdirSync(dir, { recursive: true });
+  ensureOwnDir(dir, options.fileMode);
   return withFileLock(
     file,
     async () => {
-      const done = spliceLocked(kind, file, keyField, key, apply, options.fsync ?? false);
+      const done = spliceLocked(kind, file, keyField, key, apply, options.fsync ?? false, options.fileMode);
       if (done) return done.entry;
       const current = await loadLocked(kind, dir, options);
       const i = current.findIndex((e) => (e as Record<string, unknown>)[keyField] === key);
@@ -208,17 +212,14 @@ function spliceLocked<E extends object>(
   key: string,
   apply: (existing: E | undefined) => E | null,
   fsync: boolean,
+  fileMode: number | undefined,
 ): { entry: E | undefined } | null {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new SessionLogError('ERR_IO', `cannot open ${file}: ${(err as Error).message}`, { cause: err });
-  }
+  // Never through a planted link (ERR_UNSAFE_PATH), as for whole-file writes: its target is neither read nor replaced.
+  const fd = openOwnFile(file, fs.constants.O_RDONLY);
+  if (fd === null) return null;
   try {
     const keyBefore = statKey(fs.fstatSync(fd, { bigint: true }));
-    const spliced = spliceEntryInFile(kind, file, fd, keyField, key, apply, fsync);
+    const spliced = spliceEntryInFile(kind, file, fd, keyField, key, apply, { fsync, fileMode });
     if (spliced.status === 'unsure') return null;
     if (spliced.status === 'unchanged') return { entry: spliced.previous };
     refreshCache(file, keyBefore, keyField, key, spliced.next);

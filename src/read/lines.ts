@@ -1,4 +1,6 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { SessionLogError } from '../errors.js';
 
 export interface FileLine {
   line: string;
@@ -20,7 +22,12 @@ const CHUNK = 64 * 1024;
  * rejects with ENOENT (the reader turns it into ERR_NOT_FOUND).
  */
 export async function* readFileLines(path: string, signal?: AbortSignal): AsyncGenerator<FileLine> {
-  const handle = await open(path, 'r');
+  // O_NONBLOCK + fstat: a FIFO in place of a log must not hang a reader (`show`, `listen`).
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    throw new SessionLogError('ERR_UNSAFE_PATH', `${path} is not a regular file: not read`);
+  }
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
     let pending: Buffer[] = [];

@@ -5,10 +5,9 @@ import { loadGlobalIndex, loadIndex, projectNameOf } from '../index-files/index.
 import { summarizeLog } from '../index-files/log-summary.js';
 import { logsDir as defaultLogsDir, zagBaseDir } from '../paths/index.js';
 import type { SessionLogIndexEntry } from '../schema/index.js';
+import { isSafeSessionId } from '../schema/safe-id.js';
 import { scanLines } from './line-scan.js';
 import type { LinePrefilter, ScopeOptions, SessionInfo, SessionSource } from './types.js';
-
-const SAFE_ID = /^[^/\\\0]+$/;
 
 /**
  * Sessions read from logs folders: each folder's `index.json`, plus logs in
@@ -86,7 +85,7 @@ async function sessionsOfFolder(dir: string): Promise<SessionInfo[]> {
   const files = await readdir(sessionsDir).catch(() => [] as string[]);
   for (const f of files) {
     const path = join(sessionsDir, f);
-    if (!f.endsWith('.jsonl') || listed.has(path) || !SAFE_ID.test(f)) continue;
+    if (!f.endsWith('.jsonl') || listed.has(path) || !isSafeSessionId(f.slice(0, -'.jsonl'.length))) continue;
     const entry = summarizeLog(path);
     if (entry) out.push(fromEntry(entry, path, project));
   }

@@ -1,6 +1,7 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { SessionLogError } from '../errors.js';
+import { closeSync, readSync } from 'node:fs';
 import { acquireBuffer, releaseBuffer } from './buffer-pool.js';
+import { DEFAULT_MAX_LINE_BYTES, OVERSIZE_HEAD_BYTES, oversizeLineMarker } from './oversize-line.js';
+import { openRegularSync } from './safe-open.js';
 
 /**
  * Bytes per read. Large enough that a typical session file takes one or two
@@ -38,10 +39,14 @@ export class ChunkLineReader {
   #parts: Buffer[] = [];
   #partLen = 0;
   #done = false;
+  readonly #maxLine: number;
+  /** The line being skipped for its length: its size so far and its head. */
+  #over: { bytes: number; head: Buffer } | null = null;
 
-  private constructor(fd: number | null, start: number, chunkSize: number) {
+  private constructor(fd: number | null, start: number, chunkSize: number, maxLine: number) {
     this.#fd = fd;
     this.#chunkSize = chunkSize;
+    this.#maxLine = maxLine;
     this.#buf = fd === null ? null : acquireBuffer(chunkSize);
     this.#pos = start;
     this.#lineStart = start;
@@ -50,22 +55,17 @@ export class ChunkLineReader {
 
   /**
    * Opens `path` for reading from byte `start`. A missing file reads as
-   * empty (history files can vanish between listing and reading); any other
-   * failure throws ERR_IO.
+   * empty (history files can vanish between listing and reading); anything
+   * but a regular file throws ERR_NOT_REGULAR_FILE, without blocking (see
+   * safe-open.ts); any other failure throws ERR_IO. A line longer than
+   * `maxLineBytes` (default 64 MiB) is delivered as an oversize marker
+   * (see oversize-line.ts), never held whole.
    */
-  static open(path: string, options: { start?: number; chunkSize?: number } = {}): ChunkLineReader {
+  static open(path: string, options: { start?: number; chunkSize?: number; maxLineBytes?: number } = {}): ChunkLineReader {
     const chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
     const start = Math.max(0, options.start ?? 0);
-    let fd: number | null;
-    try {
-      fd = openSync(path, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new SessionLogError('ERR_IO', `cannot open ${path}: ${(err as Error).message}`, { cause: err });
-      }
-      fd = null;
-    }
-    return new ChunkLineReader(fd, start, chunkSize);
+    const maxLine = Math.max(1, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    return new ChunkLineReader(openRegularSync(path), start, chunkSize, maxLine);
   }
 
   /** True once the whole file has been delivered (or the reader closed). */
@@ -92,7 +92,11 @@ export class ChunkLineReader {
     let from = 0;
     for (let nl = n === 0 ? -1 : buf.indexOf(10, 0); nl >= 0 && nl < n; nl = buf.indexOf(10, from)) {
       let line: string;
-      if (this.#partLen > 0) {
+      if (this.#over !== null || this.#partLen + (nl - from) > this.#maxLine) {
+        this.#keepHead(buf.subarray(from, nl));
+        line = oversizeLineMarker(this.#over!.bytes, this.#over!.head);
+        this.#over = null;
+      } else if (this.#partLen > 0) {
         this.#parts.push(buf.subarray(from, nl));
         line = decode(Buffer.concat(this.#parts, this.#partLen + (nl - from)));
         this.#parts = [];
@@ -107,17 +111,30 @@ export class ChunkLineReader {
       onLine(line, ++this.#lineNo, offset);
     }
     if (from < n) {
-      // Copied: the buffer is refilled by the next read.
-      const rest = Buffer.from(buf.subarray(from, n));
-      this.#parts.push(rest);
-      this.#partLen += rest.length;
+      if (this.#over !== null || this.#partLen + (n - from) > this.#maxLine) {
+        this.#keepHead(buf.subarray(from, n));
+      } else {
+        // Copied: the buffer is refilled by the next read.
+        const rest = Buffer.from(buf.subarray(from, n));
+        this.#parts.push(rest);
+        this.#partLen += rest.length;
+      }
     }
     // A short read of a regular file means its end: saves one read per small file.
     if (n < this.#chunkSize) {
-      if (this.#partLen > 0) {
-        const line = decode(Buffer.concat(this.#parts, this.#partLen));
+      if (this.#partLen > 0 || this.#over !== null) {
+        let line: string;
+        let len: number;
+        if (this.#over !== null) {
+          len = this.#over.bytes;
+          line = oversizeLineMarker(this.#over.bytes, this.#over.head);
+          this.#over = null;
+        } else {
+          len = this.#partLen;
+          line = decode(Buffer.concat(this.#parts, this.#partLen));
+        }
         const offset = this.#lineStart;
-        this.#lineStart += this.#partLen;
+        this.#lineStart += len;
         this.#parts = [];
         this.#partLen = 0;
         this.close();
@@ -127,6 +144,25 @@ export class ChunkLineReader {
       }
     }
     return n > 0;
+  }
+
+  /**
+   * Moves the pending part of an overlong line, plus `more`, into #over: its
+   * first bytes are kept for the warning, the rest only counted, so memory
+   * stays bounded however long the line is.
+   */
+  #keepHead(more: Buffer): void {
+    if (this.#over === null) {
+      const head = Buffer.concat(this.#parts, this.#partLen);
+      this.#over = { bytes: this.#partLen, head: Buffer.from(head.subarray(0, OVERSIZE_HEAD_BYTES)) };
+      this.#parts = [];
+      this.#partLen = 0;
+    }
+    const over = this.#over;
+    if (over.head.length < OVERSIZE_HEAD_BYTES) {
+      over.head = Buffer.concat([over.head, more.subarray(0, OVERSIZE_HEAD_BYTES - over.head.length)]);
+    }
+    over.bytes += more.length;
   }
 
   /** Releases the file and the buffer. Idempotent. */

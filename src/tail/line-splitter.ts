@@ -1,16 +1,23 @@
+import { DEFAULT_MAX_LINE_BYTES, OVERSIZE_HEAD_BYTES, oversizeLineMarker } from './oversize-line.js';
+
 /**
  * Splits a byte stream into lines on the '\n' byte *before* decoding, so a
  * multi-byte UTF-8 character that arrives split across two chunks is never
  * decoded in halves (0x0A never occurs inside a UTF-8 multi-byte sequence).
- * A trailing partial line is kept (copied) until its newline arrives.
+ * A trailing partial line is kept (copied) until its newline arrives; one
+ * longer than the limit is delivered as an oversize marker (oversize-line.ts).
  */
 export class LineSplitter {
   #parts: Buffer[] = [];
   #partLen = 0;
   #lineStart: number;
+  readonly #maxLine: number;
+  /** The line being skipped for its length: its size so far and its head (see oversize-line.ts). */
+  #over: { bytes: number; head: Buffer } | null = null;
 
-  constructor(startOffset = 0) {
+  constructor(startOffset = 0, maxLineBytes = DEFAULT_MAX_LINE_BYTES) {
     this.#lineStart = startOffset;
+    this.#maxLine = Math.max(1, maxLineBytes);
   }
 
   /** Byte offset where the pending (incomplete) line starts = bytes fully consumed. */
@@ -34,6 +41,12 @@ export class LineSplitter {
       const nl = chunk.indexOf(10, from);
       if (nl < 0) break;
       let line: Buffer;
+      if (this.#over !== null || this.#partLen + (nl - from) > this.#maxLine) {
+        this.#keepHead(chunk.subarray(from, nl));
+        this.#deliverOver(onLine);
+        from = nl + 1;
+        continue;
+      }
       if (this.#partLen > 0) {
         this.#parts.push(chunk.subarray(from, nl));
         line = Buffer.concat(this.#parts, this.#partLen + (nl - from));
@@ -47,7 +60,9 @@ export class LineSplitter {
       onLine(line, offset);
       from = nl + 1;
     }
-    if (from < chunk.length) {
+    if (from < chunk.length && (this.#over !== null || this.#partLen + (chunk.length - from) > this.#maxLine)) {
+      this.#keepHead(chunk.subarray(from));
+    } else if (from < chunk.length) {
       // Copy: the caller reuses its read buffer.
       const rest = Buffer.from(chunk.subarray(from));
       this.#parts.push(rest);
@@ -57,6 +72,14 @@ export class LineSplitter {
 
   /** Takes the pending partial line (if any) as a final line without '\n'. */
   flush(onLine: (bytes: Buffer, offset: number) => void): void {
+    if (this.#over !== null) {
+      const over = this.#over;
+      this.#over = null;
+      const offset = this.#lineStart;
+      this.#lineStart += over.bytes;
+      onLine(Buffer.from(oversizeLineMarker(over.bytes, over.head)), offset);
+      return;
+    }
     if (this.#partLen === 0) return;
     const line = Buffer.concat(this.#parts, this.#partLen);
     this.#parts = [];
@@ -66,8 +89,33 @@ export class LineSplitter {
     onLine(line, offset);
   }
 
+  /** Keeps the head of an overlong line and counts the rest (bounded memory). */
+  #keepHead(more: Buffer): void {
+    if (this.#over === null) {
+      const head = Buffer.concat(this.#parts, this.#partLen);
+      this.#over = { bytes: this.#partLen, head: Buffer.from(head.subarray(0, OVERSIZE_HEAD_BYTES)) };
+      this.#parts = [];
+      this.#partLen = 0;
+    }
+    const over = this.#over;
+    if (over.head.length < OVERSIZE_HEAD_BYTES) {
+      over.head = Buffer.concat([over.head, more.subarray(0, OVERSIZE_HEAD_BYTES - over.head.length)]);
+    }
+    over.bytes += more.length;
+  }
+
+  /** Hands on the overlong line just ended (at a '\n') as its marker. */
+  #deliverOver(onLine: (bytes: Buffer, offset: number) => void): void {
+    const over = this.#over!;
+    this.#over = null;
+    const offset = this.#lineStart;
+    this.#lineStart += over.bytes + 1;
+    onLine(Buffer.from(oversizeLineMarker(over.bytes, over.head)), offset);
+  }
+
   /** Drops any pending bytes and restarts counting at `offset`. */
   reset(offset = 0): void {
+    this.#over = null;
     this.#parts = [];
     this.#partLen = 0;
     this.#lineStart = offset;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { statSync, type Stats } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
-import { SessionLogError } from '../errors.js';
+import type { FileHandle } from 'node:fs/promises';
 import { decodeLine, LineSplitter } from './line-splitter.js';
+import { openRegular } from './safe-open.js';
 
 export interface LineTailerOptions {
   /** Start reading at this byte offset (default 0). Lines before it count as never delivered. */
@@ -14,6 +14,12 @@ export interface LineTailerOptions {
    * already there does not become one huge array; `more` says to call again.
    */
   maxBytesPerRead?: number;
+  /**
+   * Longest line (default 64 MiB, `DEFAULT_MAX_LINE_BYTES`): a longer one is
+   * returned as an oversize marker (`parseOversizeLine`; the provider parsers
+   * make it a parse_warning with its size and head), never held whole.
+   */
+  maxLineBytes?: number;
 }
 
 export interface TailReadResult {
@@ -25,15 +31,21 @@ export interface TailReadResult {
   more: boolean;
 }
 
-const SIG_BYTES = 32;
+/** Bytes kept from just before the read position, and from the file's start: see #stillSameFile. */
+const SIG_BYTES = 256;
+const HEAD_BYTES = 4096;
 const EMPTY: TailReadResult = Object.freeze({ lines: [], reset: false, more: false }) as TailReadResult;
 
 /**
  * Incremental reader for an append-only log that another process writes.
  * Consumes complete lines only, keeping a half-written last line for the next
  * read (a CLI flushes in arbitrary chunks). Detects truncation, replacement
- * (a different inode) and rewrites in place (the bytes just before the read
- * position changed); it then restarts at 0 and skips lines it has already
+ * (a different inode) and rewrites in place, also when the file regrew past
+ * the old read position before this poll: the bytes just before that position
+ * or the file's first bytes changed (one of them always differs once the
+ * content differs anywhere in a line-structured log: a rewrite that kept both
+ * the first 4 KiB and the 256 bytes before our position wrote what we read);
+ * it then restarts at 0 and skips lines it has already
  * delivered, by a multiset of line hashes, so a reader never sees a line twice.
  * Reads are serialized; a missing file is not an error (nothing yet).
  */
@@ -45,6 +57,8 @@ export class LineTailer {
   #pos: number;
   #identity: string | undefined;
   #sig: Buffer = Buffer.alloc(0);
+  /** The file's first bytes as read, up to HEAD_BYTES (or up to #pos). */
+  #head: Buffer | undefined;
   readonly #delivered = new Map<string, number>();
   #skip: Map<string, number> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
@@ -55,7 +69,7 @@ export class LineTailer {
   constructor(path: string, options: LineTailerOptions = {}) {
     this.path = path;
     this.#pos = Math.max(0, options.fromOffset ?? 0);
-    this.#splitter = new LineSplitter(this.#pos);
+    this.#splitter = new LineSplitter(this.#pos, options.maxLineBytes);
     this.#chunkSize = Math.max(1, options.chunkSize ?? 64 * 1024);
     this.#maxBytes = Math.max(1, options.maxBytesPerRead ?? 8 * 1024 * 1024);
   }
@@ -94,22 +108,20 @@ export class LineTailer {
   async #read(flush: boolean): Promise<TailReadResult> {
     if (this.#closed) return EMPTY;
     if (!flush && this.#unchanged()) return EMPTY;
-    let fh: FileHandle;
-    try {
-      fh = await open(this.path, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
-      throw new SessionLogError('ERR_IO', `cannot open ${this.path}: ${(err as Error).message}`, { cause: err });
-    }
+    // Only a regular file, opened without blocking (a FIFO put in its place must not hang the poll).
+    const fh: FileHandle | null = await openRegular(this.path);
+    if (fh === null) return EMPTY;
     try {
       const st = await fh.stat();
       const identity = `${st.dev}:${st.ino}`;
       let reset = false;
       const replaced = this.#identity !== undefined && this.#identity !== identity;
-      if (replaced || st.size < this.#pos || !(await this.#signatureMatches(fh))) {
+      if (replaced || st.size < this.#pos || !(await this.#signatureMatches(fh)) || !(await this.#headMatches(fh))) {
         reset = true;
         this.#restart();
       }
+      // Started at an offset: the head was never read, take it now to compare later.
+      this.#head ??= await this.#readAt(fh, 0, Math.min(this.#pos, HEAD_BYTES));
       this.#identity = identity;
       const lines: string[] = [];
       const onLine = (bytes: Buffer): void => {
@@ -143,6 +155,7 @@ export class LineTailer {
       const { bytesRead } = await fh.read(buf, 0, want, this.#pos);
       if (bytesRead === 0) break; // shrank while reading; the next read sees it
       const chunk = buf.subarray(0, bytesRead);
+      this.#rememberHead(chunk, this.#pos);
       this.#pos += bytesRead;
       this.#rememberSignature(chunk);
       this.#splitter.push(chunk, onLine);
@@ -160,6 +173,31 @@ export class LineTailer {
     }
   }
 
+  /** Extends #head with a chunk read at `at`, while the head is not complete. */
+  #rememberHead(chunk: Buffer, at: number): void {
+    const head = this.#head;
+    if (head === undefined || head.length >= HEAD_BYTES || at !== head.length) return;
+    this.#head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - at)]);
+  }
+
+  async #headMatches(fh: FileHandle): Promise<boolean> {
+    const head = this.#head;
+    if (head === undefined || head.length === 0) return true;
+    const now = await this.#readAt(fh, 0, head.length);
+    return now.equals(head);
+  }
+
+  async #readAt(fh: FileHandle, at: number, n: number): Promise<Buffer> {
+    const buf = Buffer.alloc(n);
+    let got = 0;
+    while (got < n) {
+      const { bytesRead } = await fh.read(buf, got, n - got, at + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.subarray(0, got);
+  }
+
   async #signatureMatches(fh: FileHandle): Promise<boolean> {
     const n = this.#sig.length;
     if (n === 0) return true;
@@ -173,6 +211,7 @@ export class LineTailer {
     this.#skip = new Map(this.#delivered);
     this.#pos = 0;
     this.#sig = Buffer.alloc(0);
+    this.#head = Buffer.alloc(0);
     this.#splitter.reset(0);
   }
 

@@ -8,6 +8,13 @@ export interface ReadLinesOptions {
   start?: number;
   /** Bytes per read (default 128 KiB). Memory use is about this plus the longest line. */
   chunkSize?: number;
+  /**
+   * Longest line read (default 64 MiB, `DEFAULT_MAX_LINE_BYTES`). A longer
+   * line is yielded as an oversize marker (`parseOversizeLine` tells its size
+   * and head; the provider parsers make it a parse_warning), so memory stays
+   * bounded whatever the file holds.
+   */
+  maxLineBytes?: number;
 }
 
 export interface LineRecord {
@@ -22,7 +29,8 @@ export interface LineRecord {
 /**
  * Streams a file line by line with bounded memory: fixed-size chunk reads,
  * never the whole file in one string. Lines longer than a chunk are joined.
- * The last line is returned even without a trailing '\n'. A missing file
+ * The last line is returned even without a trailing '\n'. Only regular files
+ * are read (ERR_NOT_REGULAR_FILE otherwise, without blocking). A missing file
  * yields nothing (history files can vanish between listing and reading).
  * Aborting `signal` ends the iteration with `SessionLogError('ERR_ABORTED')`;
  * the file is closed on every path, including an early `break`.
@@ -34,7 +42,11 @@ export interface LineRecord {
 export async function* readLines(path: string, options: ReadLinesOptions = {}): AsyncGenerator<LineRecord> {
   const { signal } = options;
   throwIfAborted(signal);
-  const reader = ChunkLineReader.open(path, { start: options.start, chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE });
+  const reader = ChunkLineReader.open(path, {
+    start: options.start,
+    chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+    maxLineBytes: options.maxLineBytes,
+  });
   try {
     let batch: LineRecord[] = [];
     const collect = (line: string, lineNo: number, offset: number): void => {

@@ -1,4 +1,5 @@
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
+import { openRegular } from './safe-open.js';
 import type { Stats } from 'node:fs';
 import { SessionLogError } from '../errors.js';
 
@@ -91,14 +92,9 @@ export class SnapshotReader {
       throw new SessionLogError('ERR_IO', `cannot stat ${this.path}: ${(err as Error).message}`, { cause: err });
     }
     if (sameSignature(signatureOf(before), this.#last)) return null;
-    let fh: FileHandle;
-    try {
-      fh = await open(this.path, 'r');
-    } catch (err) {
-      // Replaced between stat and open (atomic rename): the next call sees the new file.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new SessionLogError('ERR_IO', `cannot open ${this.path}: ${(err as Error).message}`, { cause: err });
-    }
+    // Only a regular file, opened without blocking; missing = replaced between stat and open (atomic rename).
+    const fh: FileHandle | null = await openRegular(this.path);
+    if (fh === null) return null;
     try {
       const opened = signatureOf(await fh.stat());
       if (opened.size > this.#maxBytes) {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { ensureOwnDir, LOG_APPEND_FLAGS, openOwnFile } from '../index-files/own-files.js';
 import path from 'node:path';
 import { SessionLogError } from '../errors.js';
 import type { AgentLogEvent } from '../schema/event.js';
@@ -58,7 +59,7 @@ export async function appendEventToLog(
     event,
   };
   const ownerTimeoutMs = options.ownerTimeoutMs ?? 10_000;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  ensureOwnDir(path.dirname(file));
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const rec = readOwnerRecord(file);
@@ -84,7 +85,8 @@ export async function appendEventToLog(
           if ((await probeOwner(again)) === 'live') return null;
           removeStaleOwner(file, again);
         }
-        const fd = fs.openSync(file, 'a+');
+        // Never through a planted link; never creates a log in a folder a writer did not make.
+        const fd = openOwnFile(file, LOG_APPEND_FLAGS)!;
         try {
           // Checked before anything is written, the torn-tail repair included.
           checkEnvelope(readLogIdentity(fd), provider, wrapperSessionId, file);

@@ -140,9 +140,9 @@ export class IndexSync {
         this.#logsDir,
         this.#meta.wrapperSessionId,
         (existing) => this.#merge(existing, state),
-        { lock: this.#opts.lock, fsync: this.#opts.indexFsync },
+        { lock: this.#opts.lock, fsync: this.#opts.indexFsync, fileMode: this.#opts.fileMode },
       );
-      writeSessionFacts(this.#logsDir, entry);
+      writeSessionFacts(this.#logsDir, entry, this.#opts.fileMode);
     } catch (err) {
       this.#dirty = true;
       throw err;
@@ -160,7 +160,7 @@ export class IndexSync {
             provider: entry.provider,
             started_at: entry.started_at,
           },
-          { lock: this.#opts.lock, fsync: this.#opts.indexFsync },
+          { lock: this.#opts.lock, fsync: this.#opts.indexFsync, fileMode: this.#opts.fileMode },
         );
         this.#globalDoneFor = globalDir;
       } catch {

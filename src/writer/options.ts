@@ -1,5 +1,6 @@
 import type { AgentLogEvent } from '../schema/event.js';
 import type { LockOptions } from '../index-files/lock.js';
+import { DEFAULT_FILE_MODE } from '../index-files/own-files.js';
 
 /** When the log is fsync'ed. */
 export type FsyncPolicy = 'never' | 'finish' | 'always';
@@ -42,6 +43,14 @@ export interface WriterOptions {
    * subscribers carry on.
    */
   onSubscriberError?: (error: unknown, event: AgentLogEvent) => void;
+  /**
+   * Default 0o600: the mode of the files created (the log, the index, the
+   * global index); their folders get the matching 0o700. Logs hold prompts,
+   * tool output and the secrets in them, so other local users get nothing by
+   * default. 0o644 gives the old world-readable files (0o755 folders). The
+   * process umask still applies; existing files keep their mode.
+   */
+  fileMode?: number;
 }
 
 export interface ResolvedWriterOptions {
@@ -52,6 +61,7 @@ export interface ResolvedWriterOptions {
   detectForeignAppends: boolean;
   foreignAppendCheckMs: number;
   onSubscriberError: (error: unknown, event: AgentLogEvent) => void;
+  fileMode: number;
 }
 
 function defaultSubscriberError(error: unknown, event: AgentLogEvent): void {
@@ -68,5 +78,6 @@ export function resolveWriterOptions(o: WriterOptions = {}): ResolvedWriterOptio
     detectForeignAppends: o.detectForeignAppends ?? true,
     foreignAppendCheckMs: o.foreignAppendCheckMs ?? 1,
     onSubscriberError: o.onSubscriberError ?? defaultSubscriberError,
+    fileMode: o.fileMode ?? DEFAULT_FILE_MODE,
   };
 }

@@ -59,6 +59,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { openOwnFile } from '../index-files/own-files.js';
 
 export interface OwnerRecord {
   v: 1;
@@ -238,7 +239,13 @@ export class OwnerServer {
     // Written in place, not renamed: it is written under the log lock, and an
     // appender that reads it half-written outside the lock just takes the lock.
     try {
-      fs.writeFileSync(ownerFilePath(logPath), JSON.stringify(record));
+      // O_NOFOLLOW (own-files.ts): a planted `<log>.owner` link is refused, its target never written.
+      const fd = openOwnFile(ownerFilePath(logPath), fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC)!;
+      try {
+        fs.writeSync(fd, JSON.stringify(record));
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch (err) {
       await owner.stop();
       throw err;

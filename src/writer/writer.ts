@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { ensureOwnDir, LOG_APPEND_FLAGS, openOwnFile } from '../index-files/own-files.js';
 import path from 'node:path';
 import { SessionLogError } from '../errors.js';
 import { completenessRank, type LogCompleteness, type LogSourceKind } from '../schema/enums.js';
@@ -91,13 +92,9 @@ export class SessionLogWriter implements LogSink, AsyncDisposable {
     const dir = path.resolve(logsDir);
     const sessionsDir = path.join(dir, 'sessions');
     const logPath = path.join(sessionsDir, `${metadata.wrapperSessionId}.jsonl`);
-    let fd: number;
-    try {
-      fs.mkdirSync(sessionsDir, { recursive: true });
-      fd = fs.openSync(logPath, 'a+');
-    } catch (err) {
-      throw new SessionLogError('ERR_IO', `cannot open ${logPath}: ${(err as Error).message}`, { cause: err });
-    }
+    // A logs folder that is a file: ERR_INVALID_LOGS_DIR. A planted link as the log: ERR_UNSAFE_PATH, never followed.
+    ensureOwnDir(sessionsDir, opts.fileMode);
+    const fd = openOwnFile(logPath, LOG_APPEND_FLAGS, opts.fileMode)!;
     let writer: SessionLogWriter | null = null;
     let warning: LogEventKind | null = null;
     try {

@@ -139,7 +139,7 @@ describe('issue 6 acceptance over the four providers\' fixtures', () => {
 
     const w = watched();
     const result = await runBackfill(logs, null, w.adapters);
-    expect(result).toMatchObject({ imported: 1, failed: [] });
+    expect(result).toMatchObject({ imported: 1, failed: [], skippedFiles: [] });
     expect(w.yielded).toEqual(['claude:2b3a2e1f-067c-47a6-a71f-c51b444b3ebb']);
     expect(await keysOfIndex()).toEqual([...before, 'claude:2b3a2e1f-067c-47a6-a71f-c51b444b3ebb'].sort());
     await checkBackfilledLog(join(logs, 'sessions', '2b3a2e1f-067c-47a6-a71f-c51b444b3ebb.jsonl'));
@@ -158,7 +158,7 @@ describe('issue 6 acceptance over the four providers\' fixtures', () => {
     await appendFile(file, lines.slice(cut).join('\n'));
     const w = watched();
     const result = await runBackfill(logs, null, w.adapters);
-    expect(result).toMatchObject({ imported: 1, failed: [] });
+    expect(result).toMatchObject({ imported: 1, failed: [], skippedFiles: [] });
     expect(w.yielded).toEqual([`claude:${id}`]);
 
     // The rebuilt log is exactly what a fresh import of the whole file gives: nothing twice, nothing lost.
@@ -170,9 +170,9 @@ describe('issue 6 acceptance over the four providers\' fixtures', () => {
     expect((await readIndex(logs)).filter((e) => e.wrapper_session_id === id)).toHaveLength(1);
   });
 
-  it('an unreadable session file in the middle goes to failed[], the others are imported, and it is retried', async () => {
+  it('a session "file" that is a folder is skipped and listed in skippedFiles, the others are imported, and it is looked at again', async () => {
     const expected = await expectedSessionKeys(home);
-    // A "session file" that cannot be read (EISDIR); as root, chmod cannot make one unreadable.
+    // A "session file" that is not a regular file (here a folder; FIFOs and devices alike): never opened.
     const bad = join(home, '.claude', 'projects', '-home-user-demo', '5bad5bad-0000-4000-8000-000000000000.jsonl');
     await mkdir(bad);
     // and a file of garbage: provider input is untrusted, so it is imported as parse warnings, not failed
@@ -180,18 +180,19 @@ describe('issue 6 acceptance over the four providers\' fixtures', () => {
     await writeFile(garbage, '\u0000\u0001 not json\n{"broken": \n');
 
     const result = await runBackfill(logs, null, defaultHistoricalAdapters({ home }));
-    expect(result.failed).toEqual([{ key: `claude:${bad}`, error: expect.stringMatching(/EISDIR|directory/) }]);
+    expect(result.failed).toEqual([]);
+    expect(result.skippedFiles).toEqual([{ path: bad, reason: expect.stringMatching(/folder/) }]);
     const imported = await keysOfIndex();
     expect(imported).toEqual(expect.arrayContaining(expected));
     expect(result.imported).toBe(imported.length);
 
     // still there next run: tried again
     const again = await runBackfill(logs, null, defaultHistoricalAdapters({ home }));
-    expect(again).toMatchObject({ imported: 0, failed: [{ key: `claude:${bad}` }] });
+    expect(again).toMatchObject({ imported: 0, failed: [], skippedFiles: [{ path: bad }] });
     // replaced by a readable session: imported
     await rm(bad, { recursive: true });
     await copyFile(join(home, '.claude', 'projects', '-home-user-demo', 'f3128607-2f3e-4296-a9be-a435a1fe3c79.jsonl'), bad);
-    expect(await runBackfill(logs, null, defaultHistoricalAdapters({ home }))).toMatchObject({ imported: 1, failed: [] });
+    expect(await runBackfill(logs, null, defaultHistoricalAdapters({ home }))).toMatchObject({ imported: 1, failed: [], skippedFiles: [] });
   });
 
   it('a state file written by zag (version 1 only) is honoured', async () => {
@@ -212,7 +213,7 @@ describe('issue 6 acceptance over the four providers\' fixtures', () => {
 
     // zag's sessions are fingerprinted now: the next run parses none of them either
     const w2 = watched();
-    expect(await runBackfill(logs, null, w2.adapters)).toMatchObject({ imported: 0, failed: [] });
+    expect(await runBackfill(logs, null, w2.adapters)).toMatchObject({ imported: 0, failed: [], skippedFiles: [] });
     expect(w2.yielded).toEqual([]);
   });
 });

@@ -93,7 +93,7 @@ describe('runBackfill: one bad file does not stop the run', () => {
   it('moves a corrupt state file aside and rebuilds the logs in place without duplicates', async () => {
     await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)]);
     await writeFile(join(logs, 'backfill_state.json'), '{"version":1,"imported');
-    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toMatchObject({ imported: 3, failed: [] });
+    expect(await runBackfill(logs, null, [new JsonlTestAdapter('alpha', src)])).toMatchObject({ imported: 3, failed: [], skippedFiles: [] });
     expect((await readLog(join(logs, 'sessions', 's1.jsonl'))).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await readIndex(logs)).toHaveLength(3);
     const { readdir } = await import('node:fs/promises');

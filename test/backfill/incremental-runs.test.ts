@@ -86,7 +86,7 @@ describe('runBackfill: incremental and idempotent', () => {
   it('a file that holds no session is parsed once, then skipped while unchanged', async () => {
     await writeFile(join(src, 'nosession.jsonl'), sessionFile(null, messages(2)));
     const first = new JsonlTestAdapter('alpha', src);
-    expect(await runBackfill(logs, null, [first])).toMatchObject({ imported: 3, failed: [] });
+    expect(await runBackfill(logs, null, [first])).toMatchObject({ imported: 3, failed: [], skippedFiles: [] });
     expect(first.opened).toContain(join(src, 'nosession.jsonl'));
     const second = new JsonlTestAdapter('alpha', src);
     await runBackfill(logs, null, [second]);

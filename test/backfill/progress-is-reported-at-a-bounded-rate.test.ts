@@ -60,6 +60,6 @@ describe('runBackfill: progress', () => {
         throw new Error('bad progress bar');
       },
     });
-    expect(result).toMatchObject({ imported: N, failed: [] });
+    expect(result).toMatchObject({ imported: N, failed: [], skippedFiles: [] });
   });
 });

@@ -63,7 +63,7 @@ describe('import', () => {
     expect(first.imported).toBeGreaterThan(0);
     const again = JSON.parse((await runCli(['import', '--home', home, '--logs-dir', logs(), '--json'], { home })).stdout) as ImportSummary;
     const count = (await index(logs())).length;
-    expect(again).toMatchObject({ imported: 0, failed: [] });
+    expect(again).toMatchObject({ imported: 0, failed: [], skippedFiles: [] });
     // Not toBe(count): runBackfill also counts a candidate that yields no session as skipped.
     expect(again.skipped).toBeGreaterThanOrEqual(count);
 
@@ -72,7 +72,7 @@ describe('import', () => {
     const lastLine = (await readFile(file, 'utf8')).trimEnd().split('\n').at(-1)!;
     await appendFile(file, `${lastLine}\n`);
     const third = JSON.parse((await runCli(['import', '--home', home, '--logs-dir', logs(), '--json'], { home })).stdout) as ImportSummary;
-    expect(third).toMatchObject({ imported: 1, skipped: again.skipped - 1, failed: [] });
+    expect(third).toMatchObject({ imported: 1, skipped: again.skipped - 1, failed: [], skippedFiles: [] });
   });
 
   it('--provider limits the import; plain progress lines go to stderr when it is not a terminal', async () => {

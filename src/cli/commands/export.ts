@@ -4,6 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { exportSession, TRANSCRIPT_FORMATS, type TranscriptFormat } from '../../transcript/index.js';
 import { choiceOpt } from '../choices.js';
 import { stringOpt, type CommandSpec } from '../command.js';
+import { inert } from '../inert.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { findSession } from '../find-session.js';
 import { out, type CliIO } from '../io.js';
@@ -54,7 +55,8 @@ export const exportCommand: CommandSpec = {
     const session = await findSession(loc, args.positionals[0]!);
     const text = await exportSession(session.logPath, { format, timeZone, signal: io.signal });
     if (output === undefined) {
-      io.stdout.write(text);
+      // Printed, maybe on a terminal: agent output's control characters are shown, never sent (inert.ts).
+      io.stdout.write(inert(text, { keepLayout: true }));
       return EXIT_OK;
     }
     // Atomic: an interrupted export never leaves half a page behind.

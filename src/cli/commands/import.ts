@@ -1,6 +1,7 @@
 import { choicesOpt } from '../choices.js';
 import { flagOpt, type CommandSpec } from '../command.js';
 import { EXIT_OK } from '../errors.js';
+import { inert } from '../inert.js';
 import { err, out, type CliIO } from '../io.js';
 import { locate } from '../options.js';
 import { importProgressView } from '../progress.js';
@@ -61,9 +62,9 @@ export const importCommand: CommandSpec = {
       out(io, JSON.stringify({ logs_dir: loc.logsDir, ...result }, null, 2));
       return EXIT_OK;
     }
-    for (const f of result.failed) err(io, `warning: could not import ${f.key}: ${f.error.replace(/\s*\n\s*/g, ' ')}`);
+    for (const f of result.failed) err(io, inert(`warning: could not import ${f.key}: ${f.error.replace(/\s*\n\s*/g, ' ')}`));
     const shown = result.skippedFiles.slice(0, MAX_SKIPPED_SHOWN);
-    for (const f of shown) err(io, `note: skipped ${f.path}: ${f.reason}`);
+    for (const f of shown) err(io, inert(`note: skipped ${f.path}: ${f.reason}`));
     const hidden = result.skippedFiles.length - shown.length;
     if (hidden > 0) err(io, `note: ... and ${hidden} more skipped files (--json lists them all)`);
     const failed = result.failed.length > 0 ? `, ${result.failed.length} failed` : '';

@@ -1,6 +1,7 @@
 import { followSessionLog } from '../../read/index.js';
 import { choicesOpt, EVENT_TYPE_CHOICES } from '../choices.js';
 import { flagOpt, stringOpt, type CommandSpec } from '../command.js';
+import { inert } from '../inert.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { isSessionLogError } from '../../errors.js';
 import { findSession, futureLogPath, type FoundSession } from '../find-session.js';
@@ -60,7 +61,7 @@ export const listenCommand: CommandSpec = {
     const untilEnd = flagOpt(args, 'until-end');
     const paint = painter(useColor(io));
     const width = io.stdout.columns ?? 120;
-    if (!json) err(io, paint('dim', `Listening to ${session.id} (Ctrl-C to stop)`));
+    if (!json) err(io, paint('dim', inert(`Listening to ${session.id} (Ctrl-C to stop)`)));
     // Our own controller: --until-end stops the follower without a signal from outside.
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
@@ -70,7 +71,7 @@ export const listenCommand: CommandSpec = {
         signal: stop.signal,
         ...(fromSeq !== undefined ? { fromSeq } : {}),
         onInvalid: 'skip',
-        onSkip: (e) => err(io, `warning: skipped ${e.message}`),
+        onSkip: (e) => err(io, inert(`warning: skipped ${e.message}`)),
       });
       for await (const ev of events) {
         if (!types || types.includes(ev.type)) out(io, json ? eventJson(ev) : formatEventLine(ev, paint, width));

@@ -1,6 +1,7 @@
 import { readSessionLog } from '../../read/index.js';
 import { choicesOpt, EVENT_TYPE_CHOICES } from '../choices.js';
 import { flagOpt, type CommandSpec } from '../command.js';
+import { inert } from '../inert.js';
 import { EXIT_OK } from '../errors.js';
 import { findSession } from '../find-session.js';
 import { eventJson, formatDateTime, formatEventLine } from '../format-event.js';
@@ -52,13 +53,13 @@ export const showCommand: CommandSpec = {
       const about = e
         ? `${e.provider}, started ${formatDateTime(e.started_at)}${e.workspace_path ? `, ${e.workspace_path}` : ''}`
         : (session.provider ?? 'not in the index');
-      out(io, paint('bold', `Session ${session.id}`) + paint('dim', ` (${about})`));
+      out(io, paint('bold', inert(`Session ${session.id}`)) + paint('dim', inert(` (${about})`)));
     }
     const events = readSessionLog(session.logPath, {
       signal: io.signal,
       onInvalid: 'skip',
       // A damaged line should not hide the rest of the session: warn and go on.
-      onSkip: (e) => err(io, `warning: skipped ${e.message}`),
+      onSkip: (e) => err(io, inert(`warning: skipped ${e.message}`)),
     });
     for await (const ev of events) {
       if (types && !types.includes(ev.type)) continue;

@@ -1,4 +1,6 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readRegularFile, SMALL_FILE_BYTES } from '../../tail/safe-open.js';
+import { isSafeSessionId } from '../../schema/safe-id.js';
 import { basename, join } from 'node:path';
 import { readLines } from '../../tail/index.js';
 import { num, obj, str } from '../shared/index.js';
@@ -124,6 +126,8 @@ export async function findSessionFile(
   sessionId: string,
   workspace: string | undefined,
 ): Promise<string | undefined> {
+  // The id comes from a provider file (the live registry): one that could leave the folder never becomes a path.
+  if (!isSafeSessionId(sessionId)) return undefined;
   for (const dir of await projectDirs(projectsRoot, workspace)) {
     const path = join(dir, `${sessionId}.jsonl`);
     try {
@@ -147,7 +151,7 @@ export interface RegistryEntry {
 export async function readRegistryEntry(path: string): Promise<RegistryEntry | undefined> {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(path, 'utf8'));
+    value = JSON.parse((await readRegularFile(path, SMALL_FILE_BYTES)) ?? '');
   } catch {
     return undefined; // gone, or caught mid-write
   }

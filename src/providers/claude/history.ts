@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { keepRegularFiles, openRegularSync } from '../../tail/safe-open.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackfilledSession, HistoricalBackfillOptions, HistoricalLogAdapter } from '../../schema/index.js';
@@ -80,7 +81,9 @@ export class ClaudeHistoricalLogAdapter implements HistoricalLogAdapter {
       const listed = new Set(sessions.filter((f) => f.main !== undefined).map((f) => f.sessionId));
       for (const files of sessions) {
         throwIfAborted(signal);
-        const specs = fileSpecs(files);
+        const regular = new Set(keepRegularFiles(filesOf(files), onSkippedFile));
+        const specs = fileSpecs(files).filter((s) => regular.has(s.path));
+        if (specs.length === 0) continue;
         const sourcePaths = specs.map((s) => s.path);
         if (filter && !(await filter({ provider: this.provider, sourcePaths }))) continue;
         const head = prescan(specs, signal);
@@ -114,6 +117,10 @@ export class ClaudeHistoricalLogAdapter implements HistoricalLogAdapter {
       }
     }
   }
+}
+
+function filesOf(files: SessionFiles): string[] {
+  return [...(files.main ? [files.main] : []), ...files.subagents.map((s) => s.path)];
 }
 
 function fileSpecs(files: SessionFiles): FileSpec[] {
@@ -157,12 +164,13 @@ const PRESCAN_FIRST = 8 * 1024;
  * more than the reads.
  */
 function scanHead(path: string, found: Head, signal?: AbortSignal, main = false): void {
-  let fd: number;
+  let fd: number | null;
   try {
-    fd = openSync(path, 'r');
+    fd = openRegularSync(path);
   } catch {
-    return; // vanished: the event pass reports nothing either
+    fd = null; // not a regular file: the event pass reports it
   }
+  if (fd === null) return; // vanished: the event pass reports nothing either
   const chunk = acquireBuffer(PRESCAN_CHUNK);
   try {
     let carry = Buffer.alloc(0);

@@ -15,6 +15,7 @@ import {
   sessionPathsIn,
 } from './discovery.js';
 import { ClaudeParser } from './parser.js';
+import { quoteId, unsafeSessionIdReason } from '../../schema/safe-id.js';
 import { claudeConfigDir, encodeProjectPath, listNewSubagents, sessionIdOfFile } from './paths.js';
 
 /** One followed file: where we are in it and the parser state. */
@@ -54,6 +55,9 @@ export class ClaudeLiveLogAdapter implements LiveLogAdapter {
   readonly #subs = new Map<string, Followed>();
   /** Files of the project folder already judged (not a /clear successor, or followed). */
   readonly #judged = new Set<string>();
+  /** Unsafe session ids already reported (each once). */
+  readonly #rejected = new Set<string>();
+  #pendingRejections: string[] = [];
   #watch: string[] = [];
 
   constructor(ctx: LiveLogContext) {
@@ -77,10 +81,12 @@ export class ClaudeLiveLogAdapter implements LiveLogAdapter {
   async poll(writer: LogSink): Promise<void> {
     if (!this.#main) {
       const found = await this.#discover();
+      this.#reportRejected(writer);
       if (!found) return;
       await this.#follow(found, writer);
     } else {
       const next = await this.#findClearSuccessor();
+      this.#reportRejected(writer);
       if (next) await this.#switchTo(next, writer);
     }
     await this.#drain(this.#main!, writer, false);
@@ -98,6 +104,28 @@ export class ClaudeLiveLogAdapter implements LiveLogAdapter {
     return this.#watch;
   }
 
+  /**
+   * True when `id` passes the one safe-id rule. A session id read from a
+   * provider file (the live registry) becomes part of a path; one that could
+   * leave `projects/` (or hold control characters) is never followed, and is
+   * reported once, not on every poll.
+   */
+  #safeId(id: string, from: string): boolean {
+    const reason = unsafeSessionIdReason(id);
+    if (reason === null) return true;
+    if (!this.#rejected.has(id)) {
+      this.#rejected.add(id);
+      this.#pendingRejections.push(`ignored the unsafe claude session id ${quoteId(id)} from ${from}: ${reason}`);
+    }
+    return false;
+  }
+
+  #reportRejected(writer: LogSink): void {
+    for (const message of this.#pendingRejections.splice(0)) {
+      writer.emit('provider_file', { type: 'parse_warning', message, raw: null });
+    }
+  }
+
   get #workspace(): string | undefined {
     return this.#ctx.workspacePath ?? undefined;
   }
@@ -107,12 +135,14 @@ export class ClaudeLiveLogAdapter implements LiveLogAdapter {
     if (id) {
       // Its registry entry, if the CLI keeps one, tells when /clear moves on.
       this.#registryPath ??= (await registryEntryFor(this.#sessionsDir, id))?.path;
+      if (!this.#safeId(id, 'the session id given for this run')) return undefined;
       return findSessionFile(this.#projectsRoot, id, this.#workspace);
     }
     const entry = await findRegistryEntry(this.#sessionsDir, this.#workspace, this.#startedAtMs);
     if (entry) {
       // The registry names the session: wait for its file rather than guess another one.
       this.#registryPath = entry.path;
+      if (!this.#safeId(entry.sessionId, entry.path)) return undefined;
       return findSessionFile(this.#projectsRoot, entry.sessionId, entry.cwd ?? this.#workspace);
     }
     return this.#newestMatchingFile();
@@ -159,7 +189,7 @@ export class ClaudeLiveLogAdapter implements LiveLogAdapter {
     const currentId = sessionIdOfPath(main.path);
     if (this.#registryPath) {
       const entry = await readRegistryEntry(this.#registryPath);
-      if (entry && entry.sessionId !== currentId) {
+      if (entry && entry.sessionId !== currentId && this.#safeId(entry.sessionId, entry.path)) {
         const path = await findSessionFile(this.#projectsRoot, entry.sessionId, entry.cwd ?? this.#workspace);
         if (path) return path;
       }

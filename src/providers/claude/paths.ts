@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readLines } from '../../tail/index.js';
 import type { SkippedFile } from '../../schema/index.js';
+import { notRegularReason } from '../../tail/safe-open.js';
 import { str } from '../shared/index.js';
 
 /**
@@ -116,6 +117,12 @@ export async function listProjectSessions(
     });
   }
   for (const agent of oldAgents) {
+    // Not a regular file (a FIFO, device, or a link to one): reported, never opened to find its session.
+    const notRegular = notRegularReason(agent.path);
+    if (notRegular !== null) {
+      onSkipped?.({ path: agent.path, reason: notRegular });
+      continue;
+    }
     const sessionId = (await sessionIdOfFile(agent.path, signal)) ?? basename(agent.path, '.jsonl');
     let files = sessions.get(sessionId);
     if (!files) sessions.set(sessionId, (files = { sessionId, subagents: [] }));

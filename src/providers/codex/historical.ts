@@ -22,9 +22,8 @@ type Event = [LogSourceKind, LogEventInput, string?];
 /** zag's historical adapters write `command: "backfill"`. */
 const COMMAND = 'backfill';
 import { ADAPTER_SOURCE, type PortableCall } from '../shared/portable.js';
-
-/** A wrapper session id must be a safe file name; Codex thread ids (UUIDs) always are. */
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+import { isSafeSessionId } from '../../schema/safe-id.js';
+import { keepRegularFiles } from '../../tail/safe-open.js';
 
 let makeAt: (dir: string) => CodexHistoricalLogAdapter;
 
@@ -72,12 +71,13 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
       throwIfAborted(signal);
       // An archived copy of a thread that is still in sessions/ is not a second session.
       if (threads.has(r.threadId)) continue;
+      if (keepRegularFiles([r.path], onSkippedFile).length === 0) continue;
       threads.add(r.threadId);
       if (filter && !(await filter(candidate([r.path])))) continue;
       const head = await readHead(r.path, true, signal);
       if (root && !(head.cwd !== undefined && isWithin(head.cwd, root))) continue;
-      const id = head.threadId && SAFE_ID.test(head.threadId) ? head.threadId : r.threadId;
-      if (!SAFE_ID.test(id)) {
+      const id = head.threadId && isSafeSessionId(head.threadId) ? head.threadId : r.threadId;
+      if (!isSafeSessionId(id)) {
         onSkippedFile?.({ path: r.path, reason: `its thread id ${JSON.stringify(id)} is not a safe session id` });
         continue;
       }
@@ -100,7 +100,7 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
       };
     }
     // Legacy logs record no cwd, so their sessions belong to no project root.
-    if (!root) yield* this.#legacySessions(threads, filter, signal);
+    if (!root) yield* this.#legacySessions(threads, filter, signal, onSkippedFile);
   }
 
   async #rolloutsOldestFirst(onSkipped: HistoricalBackfillOptions['onSkippedFile']): Promise<RolloutFile[]> {
@@ -120,14 +120,15 @@ export class CodexHistoricalLogAdapter implements HistoricalLogAdapter {
     withRollout: ReadonlySet<string>,
     filter: HistoricalBackfillOptions['filter'],
     signal: AbortSignal | undefined,
+    onSkippedFile: HistoricalBackfillOptions['onSkippedFile'],
   ): AsyncIterable<BackfilledSession> {
     const history = join(this.#base, 'history.jsonl');
     const tuiLog = join(this.#base, 'log', 'codex-tui.log');
-    if (!(await isFile(history))) return;
+    if (keepRegularFiles([history], onSkippedFile).length === 0 || !(await isFile(history))) return;
     const sourcePaths = [history];
-    if (await isFile(tuiLog)) sourcePaths.push(tuiLog);
+    if (keepRegularFiles([tuiLog], onSkippedFile).length > 0 && (await isFile(tuiLog))) sourcePaths.push(tuiLog);
     if (filter && !(await filter(candidate(sourcePaths)))) return;
-    const prompts = await readPromptHistory(history, (id) => !withRollout.has(id) && SAFE_ID.test(id), signal);
+    const prompts = await readPromptHistory(history, (id) => !withRollout.has(id) && isSafeSessionId(id), signal);
     if (prompts.size === 0) return;
     const logs = sourcePaths.length > 1 ? await readTuiLog(tuiLog, new Set(prompts.keys()), signal) : new Map();
     for (const [id, entries] of prompts) {

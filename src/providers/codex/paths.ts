@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readLines } from '../../tail/index.js';
+import { notRegularReason } from '../../tail/safe-open.js';
 import type { SkippedFile } from '../../schema/index.js';
 import { obj, str } from '../shared/index.js';
 
@@ -70,6 +71,12 @@ export async function walkRollouts(
       const r = parseRolloutName(dir, e.name);
       if (r) out.push(r);
       else onSkipped?.({ path: join(dir, e.name), reason: 'not a Codex rollout file (rollout-<time>-<thread id>.jsonl)' });
+    } else if (!e.isDirectory()) {
+      // A FIFO, device, socket or link: a link to a regular rollout is read like one, anything else is reported, never opened.
+      const r = parseRolloutName(dir, e.name);
+      const notRegular = r ? notRegularReason(r.path) : null;
+      if (notRegular !== null) onSkipped?.({ path: r!.path, reason: notRegular });
+      else if (r) out.push(r);
     }
   }
   return out;

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { keepRegularFiles, notRegularReason, readRegularFile } from '../../tail/safe-open.js';
 import { basename, join } from 'node:path';
 import type {
   BackfilledSession,
@@ -85,7 +86,7 @@ export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
       if (root && !(cwd !== undefined && isWithin(cwd, root)) && !(gitRoot !== undefined && isWithin(gitRoot, root))) {
         continue;
       }
-      // The folder name is the id Copilot resumes by; it is always a safe file name.
+      // The folder name is the id Copilot resumes by; the import refuses (and reports) an unsafe one.
       const id = s.id;
       const events = streamEvents(s.events, signal);
       yield {
@@ -107,7 +108,7 @@ export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
     }
     // Legacy sessions record no cwd, so they belong to no project root.
     if (root) return;
-    for (const path of await this.#legacyFiles(root ? undefined : onSkippedFile)) {
+    for (const path of keepRegularFiles(await this.#legacyFiles(onSkippedFile), onSkippedFile)) {
       throwIfAborted(signal);
       const id = basename(path, '.json');
       if (ids.has(id)) continue;
@@ -137,7 +138,8 @@ export class CopilotHistoricalLogAdapter implements HistoricalLogAdapter {
     for (const s of await listSessionDirs(this.#base)) {
       const st = await stat(s.events).catch(() => undefined);
       if (st?.isFile()) dated.push([st.mtimeMs, s]);
-      else onSkipped?.({ path: s.events, reason: 'a Copilot session folder without a readable events.jsonl' });
+      // A FIFO or device is named as such (never opened); a missing file as missing.
+      else onSkipped?.({ path: s.events, reason: (st && notRegularReason(s.events)) ?? 'a Copilot session folder without a readable events.jsonl' });
     }
     dated.sort((a, b) => a[0] - b[0] || (a[1].id < b[1].id ? -1 : 1));
     return dated.map(([, s]) => s);
@@ -172,14 +174,16 @@ function legacyEvents(path: string, signal: AbortSignal | undefined): AsyncItera
     },
     async *[Symbol.asyncIterator]() {
       throwIfAborted(signal);
-      let text: string;
+      let text: string | null;
       try {
-        text = await readFile(path, 'utf8');
+        // A regular file only, read whole up to a bound (see tail/safe-open.ts).
+        text = await readRegularFile(path);
       } catch (err) {
-        // Listed, then gone: nothing to import.
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        if (err instanceof SessionLogError) throw err;
         throw new SessionLogError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
       }
+      // Listed, then gone: nothing to import.
+      if (text === null) return;
       throwIfAborted(signal);
       const parsed = parseLegacySession(text, 'backfill');
       meta = parsed.meta;

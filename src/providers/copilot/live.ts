@@ -5,6 +5,7 @@ import type { LiveLogAdapter, LiveLogContext, LogSink } from '../../schema/index
 import { LineTailer, readLines } from '../../tail/index.js';
 import { emitParsed, isFile, samePath } from '../shared/index.js';
 import { CopilotParser } from './parser.js';
+import { isSafeSessionId } from '../../schema/safe-id.js';
 import {
   copilotHome,
   listSessionDirs,
@@ -142,7 +143,7 @@ export class CopilotLiveLogAdapter implements LiveLogAdapter, AsyncDisposable {
 
   async #discover(): Promise<CopilotSessionDir | undefined> {
     const id = this.#ctx.providerSessionId;
-    if (id && isSafeName(id)) {
+    if (id && isSafeSessionId(id)) {
       const s = sessionDir(this.#stateRoot, id);
       if (await isFile(s.events)) return s;
     }
@@ -187,6 +188,3 @@ export class CopilotLiveLogAdapter implements LiveLogAdapter, AsyncDisposable {
   }
 }
 
-function isSafeName(id: string): boolean {
-  return id !== '.' && id !== '..' && !/[/\\\0]/.test(id);
-}

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readRegularFile, SMALL_FILE_BYTES } from '../../tail/safe-open.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readLines } from '../../tail/index.js';
@@ -84,7 +85,7 @@ export async function readWorkspaceYaml(path: string): Promise<Record<string, st
     const st = await stat(path);
     // A workspace.yaml is a few hundred bytes; anything huge is not one.
     if (!st.isFile() || st.size > 1 << 20) return {};
-    return parseWorkspaceYaml(await readFile(path, 'utf8'));
+    return parseWorkspaceYaml((await readRegularFile(path, SMALL_FILE_BYTES)) ?? '');
   } catch {
     return {};
   }

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { readRegularFile, readRegularFileSync, SMALL_FILE_BYTES } from '../../tail/safe-open.js';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLines } from '../../tail/index.js';
 import { obj, str } from '../shared/index.js';
@@ -34,7 +35,7 @@ export async function readHeader(path: string, format: 'json' | 'jsonl'): Promis
       }
       return undefined;
     }
-    const doc = obj(JSON.parse(await readFile(path, 'utf8')));
+    const doc = obj(JSON.parse((await readRegularFile(path)) ?? ''));
     return doc ? { sessionId: str(doc['sessionId']), startTime: str(doc['startTime']) } : undefined;
   } catch {
     return undefined; // missing, empty, or mid-rewrite: not identifiable yet
@@ -119,7 +120,7 @@ export function takeBaseline(
   if (workspace && !shortId) {
     dirs = [projectHash(workspace)];
     try {
-      const doc = JSON.parse(readFileSync(join(gemini, 'projects.json'), 'utf8')) as { projects?: Record<string, unknown> };
+      const doc = JSON.parse(readRegularFileSync(join(gemini, 'projects.json'), SMALL_FILE_BYTES) ?? '') as { projects?: Record<string, unknown> };
       const slug = doc.projects?.[workspace];
       if (typeof slug === 'string') dirs.unshift(slug);
     } catch {

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { keepRegularFiles, readRegularFile } from '../../tail/safe-open.js';
 import { SessionLogError } from '../../errors.js';
 import type {
   BackfilledSession,
@@ -89,7 +89,12 @@ export class GeminiHistoricalLogAdapter implements HistoricalLogAdapter {
       if (root && workspace !== undefined && !isWithin(workspace, root)) continue;
       for (const chat of groupChats(await listChats(projectDir, onSkippedFile))) {
         throwIfAborted(signal);
-        const subagents = await listSubagentFiles(projectDir, chat.shortId);
+        const subagents = keepRegularFiles(await listSubagentFiles(projectDir, chat.shortId), onSkippedFile);
+        for (const format of ['jsonl', 'json'] as const) {
+          const path = chat[format];
+          if (path !== undefined && keepRegularFiles([path], onSkippedFile).length === 0) delete chat[format];
+        }
+        if (chat.jsonl === undefined && chat.json === undefined) continue;
         const main = chat.jsonl ?? chat.json!;
         const sourcePaths = [main, ...(chat.jsonl && chat.json ? [chat.json] : []), ...subagents];
         if (filter && !(await filter({ provider: this.provider, sourcePaths }))) continue;
@@ -156,10 +161,13 @@ function streamJsonl(path: string, signal: AbortSignal | undefined, agentId?: st
 async function openJson(chat: ChatSession, signal: AbortSignal | undefined): Promise<Opened> {
   const path = chat.json!;
   throwIfAborted(signal);
-  const text = await readFile(path, { encoding: 'utf8', signal }).catch((err: unknown) => {
+  // A regular file only, and at most DEFAULT_MAX_WHOLE_FILE_BYTES: a link to /dev/zero must not fill memory.
+  const text = await readRegularFile(path).catch((err: unknown) => {
     throwIfAborted(signal);
+    if (err instanceof SessionLogError) throw err;
     throw new SessionLogError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
   });
+  if (text === null) throw new SessionLogError('ERR_IO', `cannot read ${path}: it vanished`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);

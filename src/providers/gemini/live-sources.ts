@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { LogSink } from '../../schema/index.js';
+import { readRegularFile } from '../../tail/safe-open.js';
 import { LineTailer, readLines } from '../../tail/index.js';
 import { SnapshotReader } from '../../tail/snapshot.js';
 import { emitParsed } from '../shared/index.js';
@@ -84,7 +84,7 @@ async function replayPrefix(path: string, size: number, parser: GeminiJsonlParse
 /** The lines Gemini appends when it migrates a legacy JSON session to JSONL: its header, then every message. */
 async function migrationLines(jsonPath: string): Promise<string[]> {
   try {
-    const doc = JSON.parse(await readFile(jsonPath, 'utf8')) as Record<string, unknown>;
+    const doc = JSON.parse((await readRegularFile(jsonPath)) ?? '') as Record<string, unknown>;
     const { messages, ...header } = doc;
     return [JSON.stringify(header), ...(Array.isArray(messages) ? messages.map((m) => JSON.stringify(m)) : [])];
   } catch {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readRegularFile, SMALL_FILE_BYTES } from '../../tail/safe-open.js';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import type { SkippedFile } from '../../schema/index.js';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,7 +28,7 @@ export function projectHash(root: string): string {
 export async function readProjects(gemini: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   try {
-    const doc: unknown = JSON.parse(await readFile(join(gemini, 'projects.json'), 'utf8'));
+    const doc: unknown = JSON.parse((await readRegularFile(join(gemini, 'projects.json'), SMALL_FILE_BYTES)) ?? '');
     const projects = (doc as { projects?: unknown } | null)?.projects;
     if (projects && typeof projects === 'object' && !Array.isArray(projects)) {
       for (const [path, slug] of Object.entries(projects)) if (typeof slug === 'string') out.set(path, slug);
@@ -60,7 +61,7 @@ export async function projectDirsFor(gemini: string, root: string): Promise<stri
  */
 export async function projectRootOf(gemini: string, dirName: string, projects: Map<string, string>): Promise<string | undefined> {
   try {
-    const text = (await readFile(join(gemini, 'tmp', dirName, '.project_root'), 'utf8')).trim();
+    const text = ((await readRegularFile(join(gemini, 'tmp', dirName, '.project_root'), SMALL_FILE_BYTES)) ?? '').trim();
     if (text) return text;
   } catch {
     // Older versions wrote no marker.

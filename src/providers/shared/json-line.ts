@@ -1,3 +1,4 @@
+import { parseOversizeLine } from '../../tail/oversize-line.js';
 import type { ParsedEvent } from './types.js';
 
 /** Longest raw text kept in a parse_warning; provider lines can be megabytes. */
@@ -7,11 +8,17 @@ export type JsonLineResult = { ok: true; value: Record<string, unknown> } | { ok
 
 /**
  * Parses one provider line leniently: a line that is not a JSON object becomes
- * one parse_warning holding the raw text, never an exception. Blank lines are
+ * one parse_warning holding the raw text, never an exception; so does a line
+ * the reader cut for its length (an oversize marker, see tail/oversize-line.ts). Blank lines are
  * reported as `null` (nothing to say).
  */
 export function parseJsonLine(line: string, source: ParsedEvent[0] = 'provider_file'): JsonLineResult | null {
   if (line.trim() === '') return null;
+  const over = parseOversizeLine(line);
+  if (over !== null) {
+    const message = `line of ${over.bytes} bytes is longer than the line limit: skipped, its first bytes are in raw`;
+    return { ok: false, warning: parseWarning(source, message, over.head) };
+  }
   let value: unknown;
   try {
     value = JSON.parse(line);
