@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import lockfile from 'proper-lockfile';
 import { SessionLogError } from '../errors.js';
+import { properLockfile } from '../lazy-deps.js';
 
 /** How long to wait for, and when to break, a cross-process file lock. */
 export interface LockOptions {
@@ -35,6 +35,7 @@ async function acquire(file: string, options: LockOptions): Promise<() => void> 
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const staleMs = options.staleMs ?? DEFAULT_LOCK_STALE_MS;
   const deadline = Date.now() + timeoutMs;
+  const lockfile = properLockfile();
   let compromised: Error | null = null;
   for (let attempt = 0; ; attempt++) {
     try {

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
+import { loadChokidar } from '../lazy-deps.js';
 
 export interface FileWakerOptions {
   /** Longest wait without a file-system event; the fallback when watching fails or misses. */
@@ -62,10 +63,13 @@ export class FileWaker {
   async #ensureWatching(): Promise<void> {
     if (this.#watcher !== undefined) return;
     // The directory may not exist yet (a log that has not been created); the timer covers that.
-    const exists = await stat(this.#dir).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
+    const [exists, { watch }] = await Promise.all([
+      stat(this.#dir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ),
+      loadChokidar(),
+    ]);
     if (!exists || this.#closed || this.#watcher !== undefined) return;
     const file = this.#file;
     const dir = this.#dir;
