@@ -24,7 +24,11 @@ export function cliProgress(): typeof import('cli-progress') {
 
 let chokidar: Promise<typeof import('chokidar')> | undefined;
 
+/** A failed load (EMFILE, say) is not cached: the next call tries again. */
 export function loadChokidar(): Promise<typeof import('chokidar')> {
-  chokidar ??= import('chokidar');
+  chokidar ??= import('chokidar').catch((err: unknown) => {
+    chokidar = undefined;
+    throw err;
+  });
   return chokidar;
 }

@@ -35,13 +35,12 @@ async function acquire(file: string, options: LockOptions): Promise<() => void> 
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const staleMs = options.staleMs ?? DEFAULT_LOCK_STALE_MS;
   const deadline = Date.now() + timeoutMs;
-  const lockfile = properLockfile();
   let compromised: Error | null = null;
   for (let attempt = 0; ; attempt++) {
     try {
       // The sync variant: a few directory syscalls, far cheaper than async
       // round trips through a busy libuv thread pool. Retries are ours, below.
-      const release = lockfile.lockSync(file, {
+      const release = properLockfile().lockSync(file, {
         realpath: false,
         lockfilePath: lockPathOf(file),
         stale: staleMs,

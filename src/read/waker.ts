@@ -63,17 +63,18 @@ export class FileWaker {
   async #ensureWatching(): Promise<void> {
     if (this.#watcher !== undefined) return;
     // The directory may not exist yet (a log that has not been created); the timer covers that.
-    const [exists, { watch }] = await Promise.all([
+    const [exists, chokidar] = await Promise.all([
       stat(this.#dir).then(
         (s) => s.isDirectory(),
         () => false,
       ),
-      loadChokidar(),
+      loadChokidar().catch(() => null),
     ]);
-    if (!exists || this.#closed || this.#watcher !== undefined) return;
+    // Without the watcher's package (it failed to load, e.g. EMFILE), the timer does the waking.
+    if (!exists || !chokidar || this.#closed || this.#watcher !== undefined) return;
     const file = this.#file;
     const dir = this.#dir;
-    const watcher = watch(dir, {
+    const watcher = chokidar.watch(dir, {
       ignoreInitial: true,
       depth: 0,
       ignored: (p: string) => {
