@@ -15,7 +15,9 @@ export default defineConfig({
       provider: 'v8',
       include: ['src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
-      thresholds: { lines: 0, statements: 0, functions: 0, branches: 0 },
+      // Measured on a subset (schema, writer, index-files, tail): 44.8 lines, 42.1 statements, 43.3
+      // functions, 32.6 branches; the full suite covers more. Child processes run dist/ and are not counted.
+      thresholds: { lines: 40, statements: 38, functions: 40, branches: 30 },
     },
   },
 });
