@@ -11,7 +11,7 @@
 // Generated data goes under os.tmpdir() and is deleted afterwards.
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PROVIDERS = new URL('../dist/providers/index.js', import.meta.url).href;

@@ -29,7 +29,7 @@ export class AdapterPass {
 
   accept(candidate: BackfillCandidate, fps: (SourceFingerprint | null)[]): void {
     this.open.set(candidateId(candidate), { candidate, fps });
-    candidate.sourcePaths.forEach((p, i) => this.fps.set(p, fps[i] ?? null));
+    for (const [i, p] of candidate.sourcePaths.entries()) this.fps.set(p, fps[i] ?? null);
   }
 
   /**

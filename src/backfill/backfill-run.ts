@@ -140,7 +140,7 @@ export class BackfillRun {
     const filter = (c: BackfillCandidate): boolean => {
       this.checkAbort();
       const fps = c.sourcePaths.map(fingerprintOf);
-      c.sourcePaths.forEach((path, i) => this.scanned.set(path, fps[i] ?? null));
+      for (const [i, path] of c.sourcePaths.entries()) this.scanned.set(path, fps[i] ?? null);
       let bytes = 0;
       for (const fp of fps) bytes += fp?.size ?? 0;
       p.filesTotal += c.sourcePaths.length;

@@ -153,7 +153,12 @@ class ImportPool {
     if (this.users > 0) return;
     if (shared === this) shared = null;
     const slots = this.slots.splice(0);
-    await Promise.all(slots.map((s) => ((s.dead = true), s.worker.terminate())));
+    await Promise.all(
+      slots.map((s) => {
+        s.dead = true;
+        return s.worker.terminate();
+      }),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import { ensureOwnDir } from '../index-files/own-files.js';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { SessionLogError } from '../errors.js';
+import { properLockfile } from '../lazy-deps.js';
 
 export const RUN_LOCK_NAME = 'backfill.lock';
 
@@ -51,7 +51,7 @@ export async function acquireRunLock(logsDir: string, signal?: AbortSignal, file
   for (;;) {
     if (signal?.aborted) throw abortError(signal);
     try {
-      const release = await lockfile.lock(logsDir, {
+      const release = await properLockfile().lock(logsDir, {
         lockfilePath,
         realpath: false,
         stale: STALE_MS,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { inert } from './inert.js';
 import { isSessionLogError } from '../errors.js';
 import type { CommandSpec } from './command.js';
@@ -21,6 +20,7 @@ import { BIN, commandHelp, mainHelp } from './help.js';
 import { err, interruptedExitCode, out, type CliIO } from './io.js';
 import { closestChoice } from './choices.js';
 import { parseCommand, splitLeadingOptions } from './options.js';
+import { packageVersion } from './version.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
   importCommand,
@@ -38,12 +38,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   migrateCommand,
   syncCommand,
 ];
-
-/** The package version, read once from package.json next to dist/ (or src/). */
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /**
  * Runs the command line and returns the exit code: 0 ok, 1 failure (one line
@@ -67,7 +61,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       return EXIT_OK;
     }
     if (first === '-v' || first === '--version') {
-      out(io, version());
+      out(io, packageVersion());
       return EXIT_OK;
     }
     const command = COMMANDS.find((c) => c.name === first);
@@ -77,7 +71,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       throw new UsageError(`unknown command '${first}'${hint ? `; did you mean '${hint}'?` : ''}`);
     }
     if (rest.includes('--version') || rest.includes('-v')) {
-      out(io, version());
+      out(io, packageVersion());
       return EXIT_OK;
     }
     const args = parseCommand(command, rest);

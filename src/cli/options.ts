@@ -113,7 +113,7 @@ export function splitLeadingOptions(argv: readonly string[]): { leading: string[
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') ? arg.slice(2, eq === -1 ? undefined : eq) : '';
     const spec = SHARED_OPTIONS[name];
-    if (!spec || spec.type !== 'string') break;
+    if (spec?.type !== 'string') break;
     if (eq !== -1) {
       leading.push(arg);
       i += 1;

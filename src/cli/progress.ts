@@ -1,5 +1,5 @@
-import { Presets, SingleBar } from 'cli-progress';
 import type { BackfillProgress } from '../backfill/index.js';
+import { cliProgress } from '../lazy-deps.js';
 import { err, type CliIO } from './io.js';
 
 /** Shows how an import is going: a bar on a terminal, a few plain lines otherwise. */
@@ -17,6 +17,7 @@ export function importProgressView(io: CliIO, quiet: boolean): ImportProgressVie
 }
 
 function barView(io: CliIO): ImportProgressView {
+  const { Presets, SingleBar } = cliProgress();
   const bar = new SingleBar(
     {
       stream: io.stderr,

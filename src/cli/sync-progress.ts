@@ -1,5 +1,5 @@
-import { Presets, SingleBar } from 'cli-progress';
 import type { SyncProgress } from '../postgres/index.js';
+import { cliProgress } from '../lazy-deps.js';
 import { err, type CliIO } from './io.js';
 
 const MB = 1024 * 1024;
@@ -8,6 +8,7 @@ const MB = 1024 * 1024;
 export function syncProgressView(io: CliIO, quiet: boolean): { update(p: SyncProgress): void; stop(): void } {
   if (quiet) return { update: () => undefined, stop: () => undefined };
   if (io.stderr.isTTY === true && io.env.TERM !== 'dumb') {
+    const { Presets, SingleBar } = cliProgress();
     const bar = new SingleBar(
       {
         stream: io.stderr,

@@ -9,6 +9,7 @@ import {
   type SessionLogCoordinatorOptions,
 } from './options.js';
 import { PathWatcher } from './path-watcher.js';
+import { loadChokidar } from '../lazy-deps.js';
 import { settleWithin } from './settle.js';
 import { WakeRunner } from './wake-runner.js';
 
@@ -75,10 +76,15 @@ export class SessionLogCoordinator implements AsyncDisposable {
     if (resolved.signal?.aborted) {
       throw new SessionLogError('ERR_ABORTED', 'live capture was aborted before it started');
     }
-    const writer = await SessionLogWriter.create(logsDir, metadata, {
-      ...resolved.writerOptions,
-      globalIndexDir: resolved.globalIndexDir,
-    });
+    // A session that watches files loads the watcher's package now, beside the writer: its
+    // first watch may come when descriptors are short, and a failed load must fail here.
+    const [writer] = await Promise.all([
+      SessionLogWriter.create(logsDir, metadata, {
+        ...resolved.writerOptions,
+        globalIndexDir: resolved.globalIndexDir,
+      }),
+      resolved.liveAdapter?.watchPaths ? loadChokidar() : undefined,
+    ]);
     try {
       if (resolved.onLogEvent) writer.onLogEvent(resolved.onLogEvent);
       writer.emit(metadata.backfilled ? 'backfill' : 'wrapper', {

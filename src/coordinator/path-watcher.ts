@@ -1,7 +1,8 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
+import { loadChokidar } from '../lazy-deps.js';
 
 /** Options of {@link PathWatcher}. */
 export interface PathWatcherOptions {
@@ -105,7 +106,7 @@ export class PathWatcher {
     const key = unique.join('\u0000');
     if (key === this.#lastKey && this.#settled && !this.#dirty) return;
     this.#dirty = false;
-    const resolved = await Promise.all(unique.map(watchTarget));
+    const [resolved, chokidar] = await Promise.all([Promise.all(unique.map(watchTarget)), loadChokidar()]);
     if (this.#isDone()) return;
     this.#lastKey = key;
     this.#settled = resolved.every((target, i) => target.path === unique[i]);
@@ -119,7 +120,7 @@ export class PathWatcher {
     // Known content, so the first atime-only 'change' of a target is not mistaken for a write.
     for (const t of resolved) if (t.signature !== null) this.#seen.set(t.path, t.signature);
     if (this.#watcher) this.#retiring.add(this.#watcher);
-    this.#watcher = wanted.size > 0 ? this.#create(wanted) : null;
+    this.#watcher = wanted.size > 0 ? this.#create(chokidar, wanted) : null;
     if (!this.#watcher) this.#closeRetiring();
     this.#state = this.#watcher ? 'watching' : 'idle';
   }
@@ -134,8 +135,8 @@ export class PathWatcher {
     return this.#state === 'failed' || this.#state === 'closed';
   }
 
-  #create(targets: ReadonlySet<string>): FSWatcher {
-    const watcher = new FSWatcher({
+  #create(chokidar: typeof import('chokidar'), targets: ReadonlySet<string>): FSWatcher {
+    const watcher = new chokidar.FSWatcher({
       persistent: false,
       ignoreInitial: false,
       depth: 0,

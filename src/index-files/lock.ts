@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import lockfile from 'proper-lockfile';
 import { SessionLogError } from '../errors.js';
+import { properLockfile } from '../lazy-deps.js';
 
 /** How long to wait for, and when to break, a cross-process file lock. */
 export interface LockOptions {
@@ -40,7 +40,7 @@ async function acquire(file: string, options: LockOptions): Promise<() => void> 
     try {
       // The sync variant: a few directory syscalls, far cheaper than async
       // round trips through a busy libuv thread pool. Retries are ours, below.
-      const release = lockfile.lockSync(file, {
+      const release = properLockfile().lockSync(file, {
         realpath: false,
         lockfilePath: lockPathOf(file),
         stale: staleMs,

@@ -107,7 +107,7 @@ export class PostgresStore implements AsyncDisposable {
   async withClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     this.#checkOpen();
     const client = await this.#pool.connect();
-    let broken: unknown = undefined;
+    let broken: unknown ;
     try {
       return await fn(client);
     } catch (err) {

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
+import { loadChokidar } from '../lazy-deps.js';
 
 export interface FileWakerOptions {
   /** Longest wait without a file-system event; the fallback when watching fails or misses. */
@@ -62,14 +63,18 @@ export class FileWaker {
   async #ensureWatching(): Promise<void> {
     if (this.#watcher !== undefined) return;
     // The directory may not exist yet (a log that has not been created); the timer covers that.
-    const exists = await stat(this.#dir).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-    if (!exists || this.#closed || this.#watcher !== undefined) return;
+    const [exists, chokidar] = await Promise.all([
+      stat(this.#dir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ),
+      loadChokidar().catch(() => null),
+    ]);
+    // Without the watcher's package (it failed to load, e.g. EMFILE), the timer does the waking.
+    if (!exists || !chokidar || this.#closed || this.#watcher !== undefined) return;
     const file = this.#file;
     const dir = this.#dir;
-    const watcher = watch(dir, {
+    const watcher = chokidar.watch(dir, {
       ignoreInitial: true,
       depth: 0,
       ignored: (p: string) => {

@@ -96,6 +96,7 @@ describe('runBackfill: abort', () => {
     const gate = new Promise<void>((r) => (release = r));
     const slow: HistoricalLogAdapter = {
       provider: 'slow',
+      // biome-ignore lint/correctness/useYield: an adapter that finds nothing and waits, until aborted
       async *backfill(_root, options) {
         await options?.filter?.({ provider: 'slow', sourcePaths: [join(dir, 'slow.jsonl')] });
         await gate;

@@ -67,7 +67,12 @@ function watched(): { adapters: HistoricalLogAdapter[]; candidates: string[][]; 
         const filter = o.filter;
         for await (const s of inner.backfill(root, {
           signal: o.signal,
-          filter: filter && ((c) => (candidates.push(c.sourcePaths), filter(c))),
+          filter:
+            filter &&
+            ((c) => {
+              candidates.push(c.sourcePaths);
+              return filter(c);
+            }),
         })) {
           yielded.push(`${s.metadata.provider}:${s.metadata.wrapperSessionId}`);
           yield s;

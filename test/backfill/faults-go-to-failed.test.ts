@@ -65,7 +65,7 @@ describe('runBackfill: one bad file does not stop the run', () => {
   it('an adapter that fails before naming any file is reported and the other adapters still run', async () => {
     const broken: HistoricalLogAdapter = {
       provider: 'broken',
-      // eslint-disable-next-line require-yield
+      // biome-ignore lint/correctness/useYield: an adapter whose listing fails before its first session
       async *backfill() {
         throw new Error('history folder unreadable');
       },

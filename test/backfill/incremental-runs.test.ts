@@ -24,7 +24,10 @@ describe('runBackfill: incremental and idempotent', () => {
     let listings = 0;
     const counted: HistoricalLogAdapter = {
       provider: 'alpha',
-      backfill: (root?: string | null, o?: HistoricalBackfillOptions) => (listings++, again.backfill(root, o)),
+      backfill: (root?: string | null, o?: HistoricalBackfillOptions) => {
+        listings++;
+        return again.backfill(root, o);
+      },
     };
     expect(await runBackfill(logs, null, [counted])).toEqual({ imported: 0, skipped: 3, failed: [], skippedFiles: [] });
     expect(again.opened).toEqual([]);

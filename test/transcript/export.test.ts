@@ -22,7 +22,7 @@ function pairs(events: AgentLogEvent[]): { name: string; id: string; output: str
   for (const call of events) {
     if (call.type !== 'tool_call') continue;
     const result = events.find((e) => e.type === 'tool_result' && e.tool_id === call.tool_id);
-    if (!result || result.type !== 'tool_result') throw new Error(`no result for ${call.tool_id}`);
+    if (result?.type !== 'tool_result') throw new Error(`no result for ${call.tool_id}`);
     out.push({
       name: call.tool_name,
       id: call.tool_id!,

@@ -41,7 +41,7 @@ describe('index updates resolve once index.json holds them (the default)', () =>
     });
 
     let first!: Promise<void>;
-    let rest!: Promise<void[]>;
+    let rest!: Promise<unknown[]>;
     // Hold the index lock, so the first write is surely in flight (waiting for it)
     // while the other updates arrive.
     await withFileLock(indexPath, async () => {

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomic } from '../../lazy-deps.js';
 import { exportSession, TRANSCRIPT_FORMATS, type TranscriptFormat } from '../../transcript/index.js';
 import { choiceOpt } from '../choices.js';
 import { stringOpt, type CommandSpec } from '../command.js';
@@ -62,7 +62,7 @@ export const exportCommand: CommandSpec = {
     // Atomic: an interrupted export never leaves half a page behind.
     const path = resolve(io.cwd, output);
     await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, text);
+    await writeFileAtomic()(path, text);
     out(io, `Wrote ${path} (${format}, ${Buffer.byteLength(text)} bytes).`);
     return EXIT_OK;
   },

@@ -9,7 +9,7 @@ import { sessionLogPath } from '../../index-files/log-path.js';
 import { flagOpt, listOpt, stringOpt, type CommandArgs, type CommandSpec } from '../command.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { clip, formatDateTime } from '../format-event.js';
-import { type CliIO } from '../io.js';
+import type { CliIO } from '../io.js';
 import { locate } from '../options.js';
 import { painter, useColor, type Paint } from '../style.js';
 

@@ -99,7 +99,7 @@ function mapServerToolResult(ctx: MapContext, record: ClaudeRecord, block: Recor
   const id = str(block.tool_use_id);
   const tool = id === undefined ? undefined : ctx.tools.get(id);
   const errorType = str(obj(block.content)?.type);
-  const failed = errorType !== undefined && errorType.endsWith('_error');
+  const failed = errorType?.endsWith('_error') === true;
   ctx.emit(
     {
       type: 'tool_result',

@@ -16,7 +16,7 @@ export function subagentId(agentId: string, id: string | null | undefined): stri
 
 /** The agent id of a marked id, or undefined for a main-agent id. */
 export function subagentOf(id: string | null | undefined): string | undefined {
-  if (!id || !id.startsWith(SUBAGENT_PREFIX)) return undefined;
+  if (!id?.startsWith(SUBAGENT_PREFIX)) return undefined;
   const rest = id.slice(SUBAGENT_PREFIX.length);
   const colon = rest.indexOf(':');
   return colon < 0 ? rest : rest.slice(0, colon);

@@ -15,7 +15,9 @@ import {
 } from './live-support.js';
 
 const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
+afterAll(() => {
+  for (const c of cleanups) c();
+});
 
 function rollouts(dir: string): string[] {
   const out: string[] = [];

@@ -21,7 +21,9 @@ async function backfillOne(sessionDir: string) {
 }
 
 const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
+afterAll(() => {
+  for (const c of cleanups) c();
+});
 
 describe.each(fixtureFiles())('Copilot fixture $name', ({ path, sessionDir, id }) => {
   const exp = scan(path);

@@ -6,7 +6,9 @@ import { CopilotHistoricalLogAdapter, parseCopilotLegacySession } from '../../..
 import { fakeHome, fixtureFiles, scan, yamlCwd } from './support.js';
 
 const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
+afterAll(() => {
+  for (const c of cleanups) c();
+});
 
 function homeWithAllFixtures() {
   const h = fakeHome(fixtureFiles().map((f) => f.sessionDir));

@@ -14,7 +14,9 @@ import { replayInChunks } from '../../helpers/replay.js';
 import { fakeHome, fixtureFiles, scan, yamlCwd } from './support.js';
 
 const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((c) => c()));
+afterAll(() => {
+  for (const c of cleanups) c();
+});
 
 function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

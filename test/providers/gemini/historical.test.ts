@@ -36,7 +36,9 @@ function tempHome(): string {
   temps.push(dir);
   return dir;
 }
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
 
 describe('GeminiHistoricalLogAdapter', () => {
   const files = fixtureFiles();

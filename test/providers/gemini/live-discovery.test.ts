@@ -8,7 +8,9 @@ import { GeminiLiveLogAdapter } from '../../../src/providers/index.js';
 import { fakeHome, WORKSPACE } from './live-helpers.js';
 
 const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((f) => f()));
+afterEach(() => {
+  for (const f of cleanups.splice(0)) f();
+});
 
 const lines = (...recs: unknown[]) => recs.map((r) => JSON.stringify(r) + '\n').join('');
 const header = (sessionId: string, startTime: string) => ({ sessionId, projectHash: 'h', startTime, lastUpdated: startTime, kind: 'main' });
