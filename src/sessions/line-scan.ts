@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { SessionLogError } from '../errors.js';
 import { PrefilterFinder, type ChunkView } from './byte-finder.js';
 import type { LinePrefilter } from './types.js';
@@ -6,6 +6,16 @@ import type { LinePrefilter } from './types.js';
 /** Big reads: the cost per read call matters more than the memory (one chunk in flight). */
 const CHUNK = 1 << 20;
 const NL = 0x0a;
+
+/** One scan's buffers: the chunk being scanned, the read ahead, and the folded copy (when needed). */
+interface ScanBuffers {
+  buf: Buffer;
+  next: Buffer;
+  folded: Buffer | null;
+}
+/** Buffers of finished scans, for the next ones (a few scans may run at once). */
+const SPARE: ScanBuffers[] = [];
+const MAX_SPARE = 2;
 
 /**
  * The lines of a file, in batches, reading big chunks. With a prefilter only
@@ -27,23 +37,34 @@ export async function* scanLines(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new SessionLogError('ERR_IO', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
+  // The next chunk is read (in the thread pool) while this one is scanned: the read
+  // and the scan overlap instead of taking turns.
+  let pending: Promise<number> | null = null;
+  const buffers = SPARE.pop() ?? { buf: newBuffer(2 * CHUNK), next: newBuffer(CHUNK), folded: null };
   try {
-    // One buffer, reused for every read (the tail of a chunk's last line moved to its
-    // front), grown only for a line longer than it: no garbage per chunk, so the memory
-    // stays the same whatever the size of the logs. Decoded lines are copies.
-    let buf = newBuffer(CHUNK);
-    let folded: Buffer | null = null;
+    // Buffers reused for every read: `buf` holds the tail of the last chunk's unfinished
+    // line then the new bytes, `next` the read ahead. No garbage per chunk, so the memory
+    // stays the same whatever the size of the logs (decoded lines are copies). `buf`
+    // grows only for a line longer than a chunk.
+    let buf = buffers.buf;
+    const next = buffers.next;
+    let folded = buffers.folded;
     let have = 0;
+    const readAhead = (h: FileHandle): Promise<number> => h.read(next, 0, CHUNK, null).then((r) => r.bytesRead);
+    pending = readAhead(handle);
     for (;;) {
       if (signal?.aborted) throw new SessionLogError('ERR_ABORTED', 'search aborted');
-      if (have === buf.length) {
-        const bigger = newBuffer(buf.length * 2);
-        buf.copy(bigger, 0, 0, have);
-        buf = bigger;
-      }
-      const { bytesRead } = await handle.read(buf, have, buf.length - have, null);
+      const bytesRead = pending ? await pending : 0;
+      pending = null;
       const eof = bytesRead === 0;
+      if (have + bytesRead > buf.length) {
+        const bigger = newBuffer(2 * (have + bytesRead));
+        buf.copy(bigger, 0, 0, have);
+        buf = buffers.buf = bigger;
+      }
+      next.copy(buf, have, 0, bytesRead);
       const len = have + bytesRead;
+      if (!eof) pending = readAhead(handle);
       if (len === 0) return;
       // Only whole lines are scanned; the tail waits for the next chunk.
       const end = eof ? len : buf.lastIndexOf(NL, len - 1) + 1;
@@ -59,7 +80,7 @@ export async function* scanLines(
           data: body,
           end,
           folded: () => {
-            if (!folded || folded.length < source.length) folded = newBuffer(source.length);
+            if (!folded || folded.length < source.length) folded = buffers.folded = newBuffer(source.length);
             foldInto(source, folded, end);
             const f = folded.subarray(0, end);
             view.folded = () => f;
@@ -76,7 +97,12 @@ export async function* scanLines(
       have = len - end;
     }
   } finally {
+    // A read still in flight (the loop was left early) must end before the descriptor closes.
+    await pending?.catch(() => undefined);
     await handle.close();
+    // Kept for the next file unless grown for a huge line: megabytes of buffers per
+    // file, left to the garbage collector, made the peak memory grow with the logs.
+    if (SPARE.length < MAX_SPARE && buffers.buf.length === 2 * CHUNK) SPARE.push(buffers);
   }
 }
 
