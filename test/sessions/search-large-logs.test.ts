@@ -66,5 +66,4 @@ describe('searchSessionLogs over logs of several megabytes', () => {
   it('finds a needle made of letters only, in any case', async () => {
     expect((await commands({ text: 'HUGE' })).length).toBe(1);
   });
-
 });
