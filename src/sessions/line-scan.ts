@@ -1,69 +1,21 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { SessionLogError } from '../errors.js';
+import { PrefilterFinder, type ChunkView } from './byte-finder.js';
 import type { LinePrefilter } from './types.js';
 
 /** Big reads: the cost per read call matters more than the memory (one chunk in flight). */
 const CHUNK = 1 << 20;
 const NL = 0x0a;
 
-/** A compiled prefilter: finds the next position of any needle in a chunk. */
-interface Finder {
-  /** Index of the next hit at or after `from`, or -1. */
-  next(from: number): number;
+/** One scan's buffers: the chunk being scanned, the read ahead, and the folded copy (when needed). */
+interface ScanBuffers {
+  buf: Buffer;
+  next: Buffer;
+  folded: Buffer | null;
 }
-
-type FinderFactory = (data: Buffer) => Finder;
-
-/**
- * Compiles a prefilter. Exact needles are found with Buffer#indexOf on the
- * bytes; ASCII case-insensitive ones in the chunk seen as latin1 and
- * lower-cased (one byte per char, so positions are byte offsets; bytes of
- * UTF-8 sequences, all >= 0x80, never lower-case to ASCII letters).
- */
-function compile(prefilter: LinePrefilter): FinderFactory {
-  if (prefilter.ignoreCase) {
-    // Lower-casing the chunk (a one-byte string: fast) and String#indexOf (Boyer-Moore-Horspool)
-    // beat a case-insensitive regular expression several times over.
-    const lowered = prefilter.needles.map((n) => n.toLowerCase());
-    return (data) => {
-      const text = data.toString('latin1').toLowerCase();
-      if (lowered.length === 1) {
-        const needle = lowered[0]!;
-        return { next: (from) => text.indexOf(needle, from) };
-      }
-      return {
-        next(from) {
-          let best = -1;
-          for (const n of lowered) {
-            const h = text.indexOf(n, from);
-            if (h !== -1 && (best === -1 || h < best)) best = h;
-          }
-          return best;
-        },
-      };
-    };
-  }
-  const needles = prefilter.needles.map((n) => Buffer.from(n, 'utf8'));
-  if (needles.length === 1) {
-    const needle = needles[0]!;
-    return (data) => ({ next: (from) => data.indexOf(needle, from) });
-  }
-  return (data) => {
-    // Each needle's next hit is cached until the scan passes it.
-    const hits = needles.map(() => -2);
-    return {
-      next(from) {
-        let best = -1;
-        for (let i = 0; i < needles.length; i++) {
-          if (hits[i]! !== -1 && hits[i]! < from) hits[i] = data.indexOf(needles[i]!, from);
-          const h = hits[i]!;
-          if (h !== -1 && (best === -1 || h < best)) best = h;
-        }
-        return best;
-      },
-    };
-  };
-}
+/** Buffers of finished scans, for the next ones (a few scans may run at once). */
+const SPARE: ScanBuffers[] = [];
+const MAX_SPARE = 2;
 
 /**
  * The lines of a file, in batches, reading big chunks. With a prefilter only
@@ -76,7 +28,7 @@ export async function* scanLines(
   prefilter: LinePrefilter | null,
   signal?: AbortSignal,
 ): AsyncGenerator<string[]> {
-  const finder = prefilter && prefilter.needles.length > 0 ? compile(prefilter) : null;
+  const finder = prefilter ? new PrefilterFinder(prefilter) : null;
   let handle;
   try {
     handle = await open(path, 'r');
@@ -85,32 +37,87 @@ export async function* scanLines(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new SessionLogError('ERR_IO', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
+  // The next chunk is read (in the thread pool) while this one is scanned: the read
+  // and the scan overlap instead of taking turns.
+  let pending: Promise<number> | null = null;
+  const buffers = SPARE.pop() ?? { buf: newBuffer(2 * CHUNK), next: newBuffer(CHUNK), folded: null };
   try {
-    let carry: Buffer | null = null;
+    // Buffers reused for every read: `buf` holds the tail of the last chunk's unfinished
+    // line then the new bytes, `next` the read ahead. No garbage per chunk, so the memory
+    // stays the same whatever the size of the logs (decoded lines are copies). `buf`
+    // grows only for a line longer than a chunk.
+    let buf = buffers.buf;
+    const next = buffers.next;
+    let folded = buffers.folded;
+    let have = 0;
+    const readAhead = (h: FileHandle): Promise<number> => h.read(next, 0, CHUNK, null).then((r) => r.bytesRead);
+    pending = readAhead(handle);
     for (;;) {
       if (signal?.aborted) throw new SessionLogError('ERR_ABORTED', 'search aborted');
-      const chunk = Buffer.allocUnsafe(CHUNK);
-      const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
+      const bytesRead = pending ? await pending : 0;
+      pending = null;
       const eof = bytesRead === 0;
-      let data: Buffer = eof ? Buffer.alloc(0) : chunk.subarray(0, bytesRead);
-      if (carry) data = eof ? carry : Buffer.concat([carry, data]);
-      carry = null;
-      if (data.length === 0) return;
+      if (have + bytesRead > buf.length) {
+        const bigger = newBuffer(2 * (have + bytesRead));
+        buf.copy(bigger, 0, 0, have);
+        buf = buffers.buf = bigger;
+      }
+      next.copy(buf, have, 0, bytesRead);
+      const len = have + bytesRead;
+      if (!eof) pending = readAhead(handle);
+      if (len === 0) return;
       // Only whole lines are scanned; the tail waits for the next chunk.
-      const end = eof ? data.length : data.lastIndexOf(NL) + 1;
+      const end = eof ? len : buf.lastIndexOf(NL, len - 1) + 1;
       if (end === 0) {
-        carry = data;
+        have = len;
         continue;
       }
-      if (end < data.length) carry = data.subarray(end);
-      const body = end === data.length ? data : data.subarray(0, end);
-      const batch = finder ? hitLines(body, finder(body)) : allLines(body);
+      const body = buf.subarray(0, end);
+      let batch: string[];
+      if (finder && !finder.empty) {
+        const source = buf;
+        const view: ChunkView = {
+          data: body,
+          end,
+          folded: () => {
+            if (!folded || folded.length < source.length) folded = buffers.folded = newBuffer(source.length);
+            foldInto(source, folded, end);
+            const f = folded.subarray(0, end);
+            view.folded = () => f;
+            return f;
+          },
+        };
+        batch = hitLines(view, finder);
+      } else {
+        batch = allLines(body);
+      }
       if (batch.length > 0) yield batch;
       if (eof) return;
+      buf.copyWithin(0, end, len);
+      have = len - end;
     }
   } finally {
+    // A read still in flight (the loop was left early) must end before the descriptor closes.
+    await pending?.catch(() => undefined);
     await handle.close();
+    // Kept for the next file unless grown for a huge line: megabytes of buffers per
+    // file, left to the garbage collector, made the peak memory grow with the logs.
+    if (SPARE.length < MAX_SPARE && buffers.buf.length === 2 * CHUNK) SPARE.push(buffers);
   }
+}
+
+/** A buffer that starts its own ArrayBuffer (4-aligned, for folding by 32-bit words). */
+function newBuffer(size: number): Buffer {
+  return Buffer.from(new ArrayBuffer(size));
+}
+
+/** folded[i] = data[i] | 0x20 for i < end (ASCII upper case to lower case, see byte-finder.ts). */
+function foldInto(data: Buffer, folded: Buffer, end: number): void {
+  const words = end >>> 2;
+  const src = new Int32Array(data.buffer, data.byteOffset, words);
+  const dst = new Int32Array(folded.buffer, folded.byteOffset, words);
+  for (let i = 0; i < words; i++) dst[i] = src[i]! | 0x20202020;
+  for (let i = words << 2; i < end; i++) folded[i] = data[i]! | 0x20;
 }
 
 function allLines(data: Buffer): string[] {
@@ -125,13 +132,14 @@ function allLines(data: Buffer): string[] {
   return out;
 }
 
-function hitLines(data: Buffer, finder: Finder): string[] {
+function hitLines(view: ChunkView, finder: PrefilterFinder): string[] {
+  const { data } = view;
   const out: string[] = [];
   let from = 0;
   for (;;) {
-    const hit = finder.next(from);
+    const hit = finder.next(view, from);
     if (hit === -1) return out;
-    const start = data.lastIndexOf(NL, hit) + 1;
+    const start = hit === 0 ? 0 : data.lastIndexOf(NL, hit - 1) + 1;
     let nl = data.indexOf(NL, hit);
     if (nl === -1) nl = data.length;
     out.push(data.toString('utf8', start, nl));
