@@ -7,6 +7,7 @@ import { loadPg, storeError } from './driver.js';
 import { applyMigrations, type MigrateResult } from './migrate.js';
 import { resolveStoreOptions, type PostgresStoreOptions, type ResolvedStoreOptions, type StoreWarning } from './options.js';
 import {
+  findSessions,
   listSessions,
   readEvents,
   searchEvents,
@@ -191,6 +192,11 @@ export class PostgresStore implements AsyncDisposable, SessionLogStore {
   /** Sessions of every machine (or one), newest first. */
   listSessions(query: ListSessionsQuery = {}): Promise<StoreSession[]> {
     return listSessions(this, query);
+  }
+
+  /** Sessions whose wrapper or provider session id is `idOrPrefix` or starts with it (exact matches first). */
+  findSessions(idOrPrefix: string, limit?: number): Promise<StoreSession[]> {
+    return findSessions(this, idOrPrefix, limit);
   }
 
   /** A session's events in seq order, validated; rows failing the schema are reported and skipped. */
