@@ -1,5 +1,6 @@
 import { PROVIDER_NAMES } from '../providers/index.js';
 import { LOG_EVENT_TYPES } from '../schema/index.js';
+import type { SessionLogStore } from '../sessions/index.js';
 import { subscribeSessionLogs, type SessionLogSubscription } from '../subscribe/index.js';
 import { checkChoices } from './choices.js';
 import { flagOpt, listOpt, type CommandArgs } from './command.js';
@@ -26,14 +27,15 @@ export const STREAM_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 };
 
 /** Opens the subscription a `subscribe`/`watch` command line asks for; bad --type/--provider exit 2. */
-export function openStream(io: CliIO, args: CommandArgs, command: string, signal: AbortSignal): SessionLogSubscription {
+/** With a store, every machine's sessions in it instead of the folders. */
+export function openStream(io: CliIO, args: CommandArgs, command: string, signal: AbortSignal, store?: SessionLogStore | null): SessionLogSubscription {
   const types = listOpt(args, 'type');
   const providers = listOpt(args, 'provider');
   checkChoices('--type', types, LOG_EVENT_TYPES, command);
   checkChoices('--provider', providers, PROVIDER_NAMES, command);
   const loc = locate(io, args);
   return subscribeSessionLogs({
-    ...(flagOpt(args, 'all') ? { allProjects: true } : { logsDir: loc.logsDir }),
+    ...(store ? { store } : flagOpt(args, 'all') ? { allProjects: true } : { logsDir: loc.logsDir }),
     ...(loc.home !== undefined ? { home: loc.home } : {}),
     ...(types ? { types } : {}),
     ...(providers ? { provider: providers } : {}),

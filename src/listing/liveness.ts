@@ -35,6 +35,21 @@ export async function sessionState(input: LivenessInput, now = Date.now()): Prom
   if (owner !== null && (await probeOwner(owner)) === 'live') return 'open';
   const lastTs = input.lastEventTs ? Date.parse(input.lastEventTs) : NaN;
   const lastActivity = Math.max(st.mtimeMs, Number.isNaN(lastTs) ? 0 : lastTs);
-  const interval = (input.heartbeatSecs && input.heartbeatSecs > 0 ? input.heartbeatSecs : DEFAULT_HEARTBEAT_SECS) * 1000;
-  return now - lastActivity > MISSED_BEATS * interval ? 'stale' : 'open';
+  return quietTooLong(lastActivity, input.heartbeatSecs, now) ? 'stale' : 'open';
+}
+
+/** True when nothing happened for three heartbeat intervals since `lastActivity` (ms). */
+export function quietTooLong(lastActivity: number, heartbeatSecs: number | null, now = Date.now()): boolean {
+  const interval = (heartbeatSecs && heartbeatSecs > 0 ? heartbeatSecs : DEFAULT_HEARTBEAT_SECS) * 1000;
+  return now - lastActivity > MISSED_BEATS * interval;
+}
+
+/**
+ * The state of a session known only by its events (a store's copy, another
+ * machine's): no file or owner to ask, so its last event's time decides.
+ */
+export function stateFromEvents(input: Omit<LivenessInput, 'logPath'>, now = Date.now()): SessionState {
+  if (input.ended) return 'ended';
+  const lastTs = input.lastEventTs ? Date.parse(input.lastEventTs) : NaN;
+  return quietTooLong(Number.isNaN(lastTs) ? 0 : lastTs, input.heartbeatSecs, now) ? 'stale' : 'open';
 }

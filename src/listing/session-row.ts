@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { readSessionLog } from '../read/index.js';
+import type { AgentLogEvent } from '../schema/index.js';
 import { sessionState, type SessionState } from './liveness.js';
 
 /** Where a listed session comes from: an entry of the project index or of the global index. */
@@ -15,6 +16,8 @@ export interface ListedSession {
   completeness?: string | null;
   workspace_path?: string | null;
   backfilled?: boolean | null;
+  /** The machine that recorded it, for a session read from a store. */
+  machine?: string;
 }
 
 export interface TokenTotals {
@@ -44,6 +47,8 @@ export interface SessionRow {
   tokens: TokenTotals | null;
   workspace_path: string | null;
   log_path: string;
+  /** The machine that recorded it, for a session read from a store. */
+  machine?: string;
 }
 
 const TITLE_MAX = 120;
@@ -59,6 +64,26 @@ function shorten(text: string): string {
  * tokens of its `usage` events, its end and whether it is still being written.
  */
 export async function describeSession(s: ListedSession, now = Date.now()): Promise<SessionRow> {
+  // A listed log that is gone costs one stat, not a failed read and more: an index can list very many.
+  const readable = statSync(s.log_path, { throwIfNoEntry: false }) !== undefined;
+  return describeEvents(s, readable ? readSessionLog(s.log_path, { onInvalid: 'skip' }) : null, (facts) =>
+    sessionState({ logPath: s.log_path, ...facts }, now),
+  );
+}
+
+/** What the log of a session says, given its events from wherever they are (null: none readable). */
+export interface SessionFactsForState {
+  ended: boolean;
+  lastEventTs: string | null;
+  heartbeatSecs: number | null;
+}
+
+/** The row of a session from its events (a log file, or a store's rows), and how to tell its state. */
+export async function describeEvents(
+  s: ListedSession,
+  source: AsyncIterable<AgentLogEvent> | null,
+  stateOf: (facts: SessionFactsForState) => Promise<SessionState>,
+): Promise<SessionRow> {
   let events = 0;
   let title: string | null = null;
   let endedTs: string | null = null;
@@ -69,11 +94,10 @@ export async function describeSession(s: ListedSession, now = Date.now()): Promi
   let backfilled: boolean | null = null;
   let providerSessionId: string | null = null;
   const tokens: TokenTotals = { input: 0, output: 0, cache_read: 0, cache_creation: 0, total: 0 };
-  // A listed log that is gone costs one stat, not a failed read and more: an index can list very many.
-  let readable = statSync(s.log_path, { throwIfNoEntry: false }) !== undefined;
-  if (readable) {
+  let readable = source !== null;
+  if (source !== null) {
     try {
-      for await (const ev of readSessionLog(s.log_path, { onInvalid: 'skip' })) {
+      for await (const ev of source) {
         events++;
         lastTs = ev.ts;
         completeness = ev.completeness;
@@ -108,10 +132,7 @@ export async function describeSession(s: ListedSession, now = Date.now()): Promi
   }
   tokens.total = tokens.input + tokens.output + tokens.cache_read + tokens.cache_creation;
   const endedAt = s.ended_at ?? endedTs;
-  const state = await sessionState(
-    { logPath: s.log_path, ended: endedAt !== null, lastEventTs: lastTs, heartbeatSecs },
-    now,
-  );
+  const state = await stateOf({ ended: endedAt !== null, lastEventTs: lastTs, heartbeatSecs });
   const start = Date.parse(s.started_at);
   const end = Date.parse(endedAt ?? lastTs ?? '');
   return {
@@ -130,5 +151,6 @@ export async function describeSession(s: ListedSession, now = Date.now()): Promi
     tokens: readable ? tokens : null,
     workspace_path: s.workspace_path ?? workspace,
     log_path: s.log_path,
+    ...(s.machine !== undefined ? { machine: s.machine } : {}),
   };
 }

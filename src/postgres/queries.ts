@@ -320,3 +320,23 @@ export async function usageRows(store: PostgresStore, q: StoreUsageQuery): Promi
     events: Number(r.events),
   }));
 }
+
+/**
+ * Sessions a command-line id may mean: the wrapper or provider session id
+ * equal to `text` or starting with it (LIKE with its wildcards escaped), at
+ * most `limit` of them, exact matches first.
+ */
+export async function findSessions(store: PostgresStore, text: string, limit = 50): Promise<StoreSession[]> {
+  const prefix = `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await store.query<SessionDbRow>(
+    'cannot look up sessions in',
+    `SELECT ${SESSION_COLUMNS},
+       (SELECT count(*) FROM agent_session_log.events e WHERE e.machine = s.machine AND e.wrapper_session_id = s.wrapper_session_id) AS events
+     FROM agent_session_log.sessions s
+     WHERE s.wrapper_session_id LIKE $2 OR s.provider_session_id LIKE $2
+     ORDER BY (s.wrapper_session_id = $1 OR s.provider_session_id = $1) DESC, s.started_at DESC NULLS LAST, s.machine, s.wrapper_session_id
+     LIMIT $3`,
+    [text, prefix, Math.max(1, Math.floor(limit))],
+  );
+  return rows.map(sessionOf);
+}

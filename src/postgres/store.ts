@@ -1,10 +1,13 @@
 import type { Client, Pool, PoolClient, QueryResultRow } from 'pg';
 import { SessionLogError } from '../errors.js';
 import type { AgentLogEvent } from '../schema/index.js';
+import type { LinePrefilter, SessionInfo, SessionLogStore } from '../sessions/index.js';
+import { storeSessionInfos, storeSessionLines } from './source.js';
 import { loadPg, storeError } from './driver.js';
 import { applyMigrations, type MigrateResult } from './migrate.js';
 import { resolveStoreOptions, type PostgresStoreOptions, type ResolvedStoreOptions, type StoreWarning } from './options.js';
 import {
+  findSessions,
   listSessions,
   readEvents,
   searchEvents,
@@ -18,14 +21,14 @@ import {
   type StoreUsageRow,
 } from './queries.js';
 import type { EventRow } from './rows.js';
-import { subscribeStore, type StoreEvent, type StoreSubscribeOptions } from './subscribe.js';
+import { nowCursor, subscribeStore, type StoreEvent, type StoreSubscribeOptions } from './subscribe.js';
 import { insertEventsParams, upsertSessionsParams, upsertSessionsSql, writeBatchSql, type StoreSessionInput } from './write-sql.js';
 
 /**
  * A PostgreSQL store of session logs from many machines. Open it with
  * {@link openPostgresStore}; it is migrated on first use.
  */
-export class PostgresStore implements AsyncDisposable {
+export class PostgresStore implements AsyncDisposable, SessionLogStore {
   /** This process's machine name: the first half of every session key it writes. */
   readonly machine: string;
   /** The connection URL with the password hidden: safe to print. */
@@ -191,6 +194,11 @@ export class PostgresStore implements AsyncDisposable {
     return listSessions(this, query);
   }
 
+  /** Sessions whose wrapper or provider session id is `idOrPrefix` or starts with it (exact matches first). */
+  findSessions(idOrPrefix: string, limit?: number): Promise<StoreSession[]> {
+    return findSessions(this, idOrPrefix, limit);
+  }
+
   /** A session's events in seq order, validated; rows failing the schema are reported and skipped. */
   readEvents(session: string | { machine?: string; wrapper_session_id: string }, options: ReadEventsOptions = {}): AsyncIterable<AgentLogEvent> {
     return readEvents(this, session, options);
@@ -214,6 +222,24 @@ export class PostgresStore implements AsyncDisposable {
   subscribe(options: StoreSubscribeOptions = {}): AsyncIterable<StoreEvent> {
     this.#checkOpen();
     return subscribeStore(this, options);
+  }
+
+  /** Every machine's sessions, oldest first: what searchSessionLogs and usageReport read with `{ store }`. */
+  sessions(signal?: AbortSignal): AsyncIterable<SessionInfo> {
+    this.#checkOpen();
+    return storeSessionInfos(this, signal);
+  }
+
+  /** One session's events as JSON lines in seq order, in batches (the prefilter is a hint, not applied). */
+  lines(session: SessionInfo, prefilter: LinePrefilter | null, signal?: AbortSignal): AsyncIterable<readonly string[]> {
+    this.#checkOpen();
+    return storeSessionLines(this, session, prefilter, signal);
+  }
+
+  /** The cursor of "now": `subscribe({ from })` with it sees every event committed after this call. */
+  subscribeCursor(): Promise<string> {
+    this.#checkOpen();
+    return nowCursor(this);
   }
 
   #checkOpen(): void {

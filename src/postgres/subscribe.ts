@@ -32,6 +32,9 @@ export interface StoreEvent {
   event: AgentLogEvent;
   /** Resume point: pass it as `from` to continue after this event. */
   cursor: string;
+  /** The session's project and log path on its machine, when the store has its row. */
+  project: string | null;
+  log_path: string | null;
 }
 
 interface Cursor {
@@ -48,6 +51,12 @@ function parseCursor(text: string): Cursor {
   return { xid: m[1]!, id: m[2]! };
 }
 
+/** Where a subscription from now starts: before every transaction still open, after every finished one. */
+export async function nowCursor(store: PostgresStore): Promise<string> {
+  const r = await store.query<{ xmin: string }>('cannot subscribe to', 'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
+  return `${r[0]!.xmin}:0`;
+}
+
 /**
  * Follows `events` in (xid, id) order, reading only rows of transactions that
  * are all finished (`xid < xmin` of the current snapshot). Ids alone are not
@@ -60,10 +69,7 @@ export async function* subscribeStore(store: PostgresStore, options: StoreSubscr
   let cursor: Cursor;
   const from = options.from ?? 'now';
   if (from === 'start') cursor = { xid: '0', id: '0' };
-  else if (from === 'now') {
-    const r = await store.query<{ xmin: string }>('cannot subscribe to', 'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
-    cursor = { xid: r[0]!.xmin, id: '0' };
-  } else cursor = parseCursor(from);
+  else cursor = parseCursor(from === 'now' ? await nowCursor(store) : from);
 
   const filters: string[] = [];
   const params: unknown[] = [];
@@ -72,13 +78,15 @@ export async function* subscribeStore(store: PostgresStore, options: StoreSubscr
     params.push(v);
     filters.push(sql(`$${params.length + 2}`));
   };
-  add((p) => `type = ANY(${p}::text[])`, options.types && options.types.length > 0 ? [...options.types] : undefined);
-  add((p) => `provider = ${p}`, options.provider);
-  add((p) => `machine = ${p}`, options.machine);
-  add((p) => `wrapper_session_id = ${p}`, options.session);
+  add((p) => `e.type = ANY(${p}::text[])`, options.types && options.types.length > 0 ? [...options.types] : undefined);
+  add((p) => `e.provider = ${p}`, options.provider);
+  add((p) => `e.machine = ${p}`, options.machine);
+  add((p) => `e.wrapper_session_id = ${p}`, options.session);
   // ORDER BY names the table's columns: the text aliases would sort as text.
-  const sql = `SELECT e.xid::text AS cursor_xid, e.id::text AS cursor_id, machine, wrapper_session_id, seq, event
+  const sql = `SELECT e.xid::text AS cursor_xid, e.id::text AS cursor_id, e.machine, e.wrapper_session_id, e.seq, e.event,
+      s.project, s.log_path
     FROM agent_session_log.events e
+    LEFT JOIN agent_session_log.sessions s ON s.machine = e.machine AND s.wrapper_session_id = e.wrapper_session_id
     WHERE (e.xid, e.id) > ($1::xid8, $2::bigint) AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
     ${filters.map((f) => `AND ${f}`).join(' ')}
     ORDER BY e.xid, e.id LIMIT ${PAGE}`;
@@ -100,7 +108,7 @@ export async function* subscribeStore(store: PostgresStore, options: StoreSubscr
           });
           await mine.query(`LISTEN ${CHANNEL}`);
         }
-        const r = await store.rawQuery<{ cursor_xid: string; cursor_id: string; machine: string; wrapper_session_id: string; seq: string; event: unknown }>(sql, [
+        const r = await store.rawQuery<{ cursor_xid: string; cursor_id: string; machine: string; wrapper_session_id: string; seq: string; event: unknown; project: string | null; log_path: string | null }>(sql, [
           cursor.xid,
           cursor.id,
           ...params,
@@ -113,7 +121,13 @@ export async function* subscribeStore(store: PostgresStore, options: StoreSubscr
             store.warn(invalidRow(row.machine, row.wrapper_session_id, Number(row.seq), parsed.reason));
             continue;
           }
-          yield { machine: row.machine, event: parsed.event, cursor: `${row.cursor_xid}:${row.cursor_id}` };
+          yield {
+            machine: row.machine,
+            event: parsed.event,
+            cursor: `${row.cursor_xid}:${row.cursor_id}`,
+            project: row.project,
+            log_path: row.log_path,
+          };
           if (signal?.aborted) return;
         }
         if (r.rows.length === PAGE) continue;

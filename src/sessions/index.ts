@@ -18,4 +18,4 @@ export {
   type PriceTable,
   type TokenPrices,
 } from './prices.js';
-export type { LinePrefilter, ScopeOptions, SessionInfo, SessionSource } from './types.js';
+export type { LinePrefilter, ScopeOptions, SessionInfo, SessionLogStore, SessionSource, StoreFeedEvent } from './types.js';

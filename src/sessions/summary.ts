@@ -1,5 +1,6 @@
 import { readSessionLog } from '../read/index.js';
 import type { AgentLogEvent } from '../schema/index.js';
+import type { SessionLogStore } from './types.js';
 import { BUNDLED_PRICES, type PriceTable } from './prices.js';
 import { UsageTally, usageOf, type UsageTotals } from './usage-tally.js';
 
@@ -35,6 +36,10 @@ export interface SummarizeSessionOptions {
   /** Prices for usage without a cost of its own (default: the bundled table). */
   prices?: PriceTable;
   signal?: AbortSignal;
+  /** Read the session from this store: the first argument is then its wrapper session id. */
+  store?: SessionLogStore;
+  /** With `store`: the machine that recorded it (needed when several machines have that id). */
+  machine?: string;
 }
 
 const TITLE_MAX = 80;
@@ -45,10 +50,17 @@ export function titleOf(prompt: string): string {
   return line.length <= TITLE_MAX ? line : `${line.slice(0, TITLE_MAX - 1).trimEnd()}…`;
 }
 
-/** Reads a session log once and summarizes it (damaged lines are skipped). */
-export async function summarizeSession(logPath: string, options: SummarizeSessionOptions = {}): Promise<SessionSummary> {
+/**
+ * Reads a session log once and summarizes it (damaged lines are skipped).
+ * With `{ store }`, `logPathOrId` is the session's id and its events come from the store.
+ */
+export async function summarizeSession(logPathOrId: string, options: SummarizeSessionOptions = {}): Promise<SessionSummary> {
   const s = new SummaryBuilder(options.prices ?? BUNDLED_PRICES);
-  for await (const e of readSessionLog(logPath, { onInvalid: 'skip', ...(options.signal ? { signal: options.signal } : {}) })) s.add(e);
+  const signal = options.signal ? { signal: options.signal } : {};
+  const events = options.store
+    ? options.store.readEvents({ wrapper_session_id: logPathOrId, ...(options.machine !== undefined ? { machine: options.machine } : {}) }, signal)
+    : readSessionLog(logPathOrId, { onInvalid: 'skip', ...signal });
+  for await (const e of events) s.add(e);
   return s.result();
 }
 

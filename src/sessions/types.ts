@@ -1,3 +1,5 @@
+import type { AgentLogEvent } from '../schema/index.js';
+
 /**
  * What the cross-session functions (search, usage) need from wherever the
  * logs live. The folder implementation reads `index.json` and
@@ -16,6 +18,8 @@ export interface SessionInfo {
   workspace_path: string | null;
   /** zag's project name (the folder holding `logs/`), when known. */
   project: string | null;
+  /** The machine that recorded it, for sessions read from a store (absent for a folder). */
+  machine?: string;
 }
 
 /**
@@ -39,6 +43,35 @@ export interface SessionSource {
    * lines that contain none of its needles may be left out (never required).
    */
   lines(session: SessionInfo, prefilter: LinePrefilter | null, signal?: AbortSignal): AsyncIterable<readonly string[]>;
+}
+
+/** One event a store's subscription yields, with where it came from. */
+export interface StoreFeedEvent {
+  machine: string;
+  event: AgentLogEvent;
+  /** Resume point: passed back as `from`, the store goes on after this event. */
+  cursor: string;
+  project?: string | null;
+  log_path?: string | null;
+}
+
+/**
+ * A store of the sessions of many machines, passed in place of a folder (e.g.
+ * the `PostgresStore` of `agent-session-log/postgres`). The core only knows
+ * this shape, so it never loads a database client.
+ */
+export interface SessionLogStore extends SessionSource {
+  /** The store's address with any password hidden: safe to print. */
+  readonly displayUrl: string;
+  /** One session's events in seq order (rows failing the schema are reported by the store and skipped). */
+  readEvents(session: { machine?: string; wrapper_session_id: string }, options?: { signal?: AbortSignal }): AsyncIterable<AgentLogEvent>;
+  /** The cursor of "now": a subscription from it sees every event committed afterwards. */
+  subscribeCursor(): Promise<string>;
+  /**
+   * Every event of every machine from `from` (`'start'`, or a cursor) on,
+   * live; resumes after a lost connection without gaps or repeats.
+   */
+  subscribe(options: { from?: string; types?: readonly string[]; provider?: string; signal?: AbortSignal }): AsyncIterable<StoreFeedEvent>;
 }
 
 /** Where to look: one project's logs folder (default), every project, or a store. */

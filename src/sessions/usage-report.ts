@@ -113,7 +113,8 @@ export async function usageReport(options: UsageReportOptions): Promise<UsageRep
         g.tally.add(u.tokens, u.cost);
         if (u.model !== undefined) g.models.add(u.model);
         g.providers.add(provider);
-        g.sessions.add(session.log_path);
+        // A store's sessions are keyed by machine and id (their log paths are other machines' and may repeat).
+        g.sessions.add(session.machine !== undefined ? `${session.machine}\0${session.wrapper_session_id}` : session.log_path);
       }
     }
     if (signal?.aborted) throw new SessionLogError('ERR_ABORTED', 'usage report aborted', { cause: signal.reason });

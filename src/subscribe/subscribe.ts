@@ -2,6 +2,7 @@ import { SessionLogError } from '../errors.js';
 import { logsDir as defaultLogsDir, zagBaseDir } from '../paths/index.js';
 import { isKnownEventType } from '../schema/index.js';
 import { FolderFeed } from './folder-feed.js';
+import { StoreFeed } from './store-feed.js';
 import type { SessionEventFeed, SessionStreamItem, SubscribeSessionLogsOptions } from './types.js';
 
 /**
@@ -49,14 +50,15 @@ export function subscribeSessionLogs(options: SubscribeSessionLogsOptions = {}):
         kind: 'logsDir' as const,
         logsDir: options.logsDir ?? defaultLogsDir(null, options.home !== undefined ? { home: options.home } : {}),
       };
-  const feed: SessionEventFeed = new FolderFeed(scope, {
+  const feedOptions = {
     fromStart: options.fromStart === true,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(types ? { types } : {}),
     ...(providers ? { providers } : {}),
     ...(options.onSkip ? { onSkip: options.onSkip } : {}),
-  });
+  };
+  const feed: SessionEventFeed = options.store ? new StoreFeed(options.store, feedOptions) : new FolderFeed(scope, feedOptions);
   return new Subscription(feed);
 }
 

@@ -1,5 +1,6 @@
 import type { AgentLogEvent } from '../schema/index.js';
 import type { SessionLogLineError } from '../read/index.js';
+import type { SessionLogStore } from '../sessions/types.js';
 
 /** The session an event of a subscription comes from. */
 export interface SubscribedSession {
@@ -12,6 +13,8 @@ export interface SubscribedSession {
    * null when one logs folder was subscribed to.
    */
   project: string | null;
+  /** The machine that recorded it, for a subscription to a store. */
+  machine?: string;
 }
 
 /** One event of a subscription, and where it is from. */
@@ -27,6 +30,12 @@ export interface SubscribeSessionLogsOptions {
   allProjects?: boolean;
   /** Replaces the user's home folder (for `~/.zag`). */
   home?: string;
+  /**
+   * Every machine's sessions from this store (e.g. `openPostgresStore(url)`)
+   * instead of the folders: live across machines, resumed without gaps after
+   * a lost connection. `logsDir`, `allProjects`, `home` and `pollIntervalMs` are then unused.
+   */
+  store?: SessionLogStore;
   /** Only events of these types. An unknown type is rejected (ERR_INVALID_OPTION). */
   types?: readonly string[];
   /** Only events of this provider (or these providers). */

@@ -1,7 +1,10 @@
 import { dirname } from 'node:path';
 import { loadGlobalIndex, loadIndex, projectNameOf } from '../../index-files/index.js';
 import type { SessionLogIndexEntry } from '../../schema/index.js';
-import { describeSession, type ListedSession, type SessionRow } from '../../listing/session-row.js';
+import { describeEvents, describeSession, type ListedSession, type SessionRow } from '../../listing/session-row.js';
+import { stateFromEvents } from '../../listing/liveness.js';
+import type { PostgresStore } from '../../postgres/index.js';
+import { READ_STORE_OPTIONS, withReadingStore } from '../reading-store.js';
 import { parseTimeArg } from '../../listing/time-arg.js';
 import { PROVIDER_NAMES } from '../../providers/index.js';
 import { checkChoices } from '../choices.js';
@@ -23,6 +26,8 @@ export const listCommand: CommandSpec = {
     'prompt), events, tokens and duration. STATE is open, ended, stale (not ended, its writer',
     'is gone and nothing was written for 3 heartbeat intervals) or missing (no log file).',
     '--json prints {"sessions": [...]} with one row per line, the same shape with --all.',
+    "With --store (or $ASL_STORE_URL): every machine's sessions in that PostgreSQL store, each",
+    'row naming its machine; STATE then goes by the last event (there is no file to look at).',
   ].join('\n'),
   positionals: [],
   options: {
@@ -38,6 +43,7 @@ export const listCommand: CommandSpec = {
     limit: { type: 'string', value: 'n', description: 'at most n sessions (the newest n; with --reverse the oldest)' },
     reverse: { type: 'boolean', description: 'oldest first' },
     json: { type: 'boolean', description: 'print {"sessions": [...]} as JSON instead of a table' },
+    ...READ_STORE_OPTIONS,
   },
   examples: [
     'agent-session-log list --since 2d --limit 20',
@@ -51,39 +57,72 @@ export const listCommand: CommandSpec = {
     const since = timeOpt(args, 'since', now);
     const until = timeOpt(args, 'until', now);
     const limit = limitOpt(args);
-    const all = flagOpt(args, 'all');
-    const source = all ? await globalSessions(loc.globalIndexDir) : await projectSessions(loc.logsDir, loc.root !== null);
-    // Plain loops throughout: an index can hold hundreds of thousands of entries, too many to spread into a call.
-    const picked: Array<{ t: number; s: ListedSession }> = [];
-    for (const s of source) {
-      if (providers && !providers.includes(s.provider)) continue;
-      const t = Date.parse(s.started_at);
-      const key = Number.isNaN(t) ? 0 : t;
-      if (since !== undefined && key < since) continue;
-      if (until !== undefined && key >= until) continue;
-      picked.push({ t: key, s });
-    }
-    const dir = flagOpt(args, 'reverse') ? 1 : -1;
-    picked.sort((a, b) => dir * (a.t - b.t) || dir * a.s.session_id.localeCompare(b.s.session_id));
-    if (limit !== undefined && picked.length > limit) picked.length = limit;
-    const json = flagOpt(args, 'json');
-    if (!json && picked.length === 0) {
-      await writeLine(io, `No sessions in ${all ? `${loc.globalIndexDir}/sessions_index.json` : loc.logsDir}.`);
+    return withReadingStore(io, args, 'list', async (store) => {
+      const all = store !== null || flagOpt(args, 'all');
+      const source = store
+        ? await storeSessions(store)
+        : all
+          ? await globalSessions(loc.globalIndexDir)
+          : await projectSessions(loc.logsDir, loc.root !== null);
+      // Plain loops throughout: an index can hold hundreds of thousands of entries, too many to spread into a call.
+      const picked: Array<{ t: number; s: ListedSession }> = [];
+      for (const s of source) {
+        if (providers && !providers.includes(s.provider)) continue;
+        const t = Date.parse(s.started_at);
+        const key = Number.isNaN(t) ? 0 : t;
+        if (since !== undefined && key < since) continue;
+        if (until !== undefined && key >= until) continue;
+        picked.push({ t: key, s });
+      }
+      const dir = flagOpt(args, 'reverse') ? 1 : -1;
+      picked.sort((a, b) => dir * (a.t - b.t) || dir * a.s.session_id.localeCompare(b.s.session_id));
+      if (limit !== undefined && picked.length > limit) picked.length = limit;
+      const json = flagOpt(args, 'json');
+      if (!json && picked.length === 0) {
+        await writeLine(io, `No sessions in ${store ? store.displayUrl : all ? `${loc.globalIndexDir}/sessions_index.json` : loc.logsDir}.`);
+        return EXIT_OK;
+      }
+      const table = json ? null : new RowPrinter(io, painter(useColor(io)), picked, all);
+      if (json) await writeLine(io, '{"sessions": [');
+      else await table!.header();
+      for (let i = 0; i < picked.length; i++) {
+        io.signal.throwIfAborted?.();
+        const s = picked[i]!.s;
+        const row =
+          store && s.machine !== undefined
+            ? await describeEvents(s, store.readEvents({ machine: s.machine, wrapper_session_id: s.session_id }, { signal: io.signal }), async (f) =>
+                stateFromEvents(f, now),
+              )
+            : await describeSession(s, now);
+        if (json) await writeLine(io, `  ${JSON.stringify(row)}${i < picked.length - 1 ? ',' : ''}`);
+        else await table!.row(row);
+      }
+      if (json) await writeLine(io, ']}');
       return EXIT_OK;
-    }
-    const table = json ? null : new RowPrinter(io, painter(useColor(io)), picked, all);
-    if (json) await writeLine(io, '{"sessions": [');
-    else await table!.header();
-    for (let i = 0; i < picked.length; i++) {
-      io.signal.throwIfAborted?.();
-      const row = await describeSession(picked[i]!.s, now);
-      if (json) await writeLine(io, `  ${JSON.stringify(row)}${i < picked.length - 1 ? ',' : ''}`);
-      else await table!.row(row);
-    }
-    if (json) await writeLine(io, ']}');
-    return EXIT_OK;
+    });
   },
 };
+
+/** Every machine's sessions in a store, as list rows (the log path is the one on its machine). */
+async function storeSessions(store: PostgresStore): Promise<ListedSession[]> {
+  const out: ListedSession[] = [];
+  for (const s of await store.listSessions()) {
+    out.push({
+      session_id: s.wrapper_session_id,
+      provider: s.provider,
+      project: s.project,
+      log_path: s.log_path ?? '',
+      started_at: s.started_at ?? '',
+      provider_session_id: s.provider_session_id,
+      ended_at: s.ended_at,
+      completeness: s.completeness,
+      workspace_path: s.workspace_path,
+      backfilled: s.backfilled,
+      machine: s.machine,
+    });
+  }
+  return out;
+}
 
 function timeOpt(args: CommandArgs, name: string, now: number): number | undefined {
   const text = stringOpt(args, name);
@@ -161,6 +200,12 @@ async function globalSessions(baseDir: string): Promise<ListedSession[]> {
   return out;
 }
 
+/** The PROJECT cell: `machine:project` for a store's session, so rows of different machines tell apart. */
+function projectCell(s: { project: string | null; machine?: string }): string {
+  if (s.machine === undefined) return s.project ?? '-';
+  return s.project ? `${s.machine}:${s.project}` : s.machine;
+}
+
 /** Writes one line, waiting when the reader is slower than us, so a huge listing never piles up in memory. */
 function writeLine(io: CliIO, line: string): Promise<void> {
   if (io.stdout.write(`${line}\n`)) return Promise.resolve();
@@ -206,7 +251,7 @@ class RowPrinter {
     let project = 7;
     for (const { s } of picked) {
       if (s.session_id.length > id) id = s.session_id.length;
-      if ((s.project ?? '-').length > project) project = (s.project ?? '-').length;
+      if (projectCell(s).length > project) project = projectCell(s).length;
     }
     this.#idWidth = id;
     this.#projectWidth = Math.min(project, 40);
@@ -243,7 +288,7 @@ class RowPrinter {
       events: formatCount(r.events),
       tokens: formatCount(r.tokens?.total ?? null),
       duration: formatDuration(r.duration_ms),
-      project: r.project ?? '-',
+      project: projectCell(r),
       title: r.title === null ? '-' : clip(r.title, this.#titleWidth),
     }));
   }

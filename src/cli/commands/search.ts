@@ -8,6 +8,7 @@ import { eventJson, formatEventLine } from '../format-event.js';
 import { out, type CliIO } from '../io.js';
 import { locate } from '../options.js';
 import { painter, useColor } from '../style.js';
+import { READ_STORE_OPTIONS, readingStore } from '../reading-store.js';
 
 
 const ROLES = ['user', 'assistant'];
@@ -37,6 +38,7 @@ export const searchCommand: CommandSpec = {
     json: { type: 'boolean', description: 'one JSON match per line: {"session": {...}, "event": {...}}' },
     count: { type: 'boolean', description: 'print only the number of matches' },
     limit: { type: 'string', value: 'n', description: 'stop after n matches' },
+    ...READ_STORE_OPTIONS,
   },
   examples: [
     "agent-session-log search 'rm -rf' --tool-kind shell --all",
@@ -70,9 +72,12 @@ export const searchCommand: CommandSpec = {
       ...(stringOpt(args, 'until') ? { until: stringOpt(args, 'until')! } : {}),
       ...(stringOpt(args, 'session') ? { session: stringOpt(args, 'session')! } : {}),
     };
-    const scope = flagOpt(args, 'all')
-      ? { allProjects: true, ...(loc.home !== undefined ? { home: loc.home } : {}) }
-      : { logsDir: loc.logsDir };
+    const store = await readingStore(io, args, 'search');
+    const scope = store
+      ? { store }
+      : flagOpt(args, 'all')
+        ? { allProjects: true, ...(loc.home !== undefined ? { home: loc.home } : {}) }
+        : { logsDir: loc.logsDir };
     const json = flagOpt(args, 'json');
     const countOnly = flagOpt(args, 'count');
     const paint = painter(useColor(io));
@@ -83,7 +88,10 @@ export const searchCommand: CommandSpec = {
         n++;
         if (!countOnly) {
           if (json) out(io, `{"session":${JSON.stringify(session)},"event":${eventJson(event)}}`);
-          else out(io, `${paint('cyan', session.wrapper_session_id.slice(0, 8))} ${formatEventLine(event, paint, width - 9)}`);
+          else {
+            const where = session.machine !== undefined ? `${session.machine}/` : '';
+            out(io, `${paint('cyan', where + session.wrapper_session_id.slice(0, 8))} ${formatEventLine(event, paint, width - 9 - where.length)}`);
+          }
         }
         if (n >= limit) break;
       }
@@ -91,6 +99,8 @@ export const searchCommand: CommandSpec = {
       // A bad time, regex or field is the user's typing, not a failure: exit 2.
       if (isSessionLogError(error, 'ERR_INVALID_OPTION')) throw new UsageError(error.message, 'search');
       throw error;
+    } finally {
+      await store?.close();
     }
     if (countOnly) out(io, String(n));
     return EXIT_OK;

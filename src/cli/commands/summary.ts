@@ -8,6 +8,7 @@ import { out, type CliIO } from '../io.js';
 import { locate } from '../options.js';
 import { painter, useColor, type Paint } from '../style.js';
 import { renderTable } from '../table.js';
+import { findStoreSession, READ_STORE_OPTIONS, withReadingStore } from '../reading-store.js';
 import { ID_ARGUMENT } from './show.js';
 import { formatCost, formatCount } from '../box-table.js';
 import { pricesOption, readPrices } from './usage.js';
@@ -23,18 +24,26 @@ export const summaryCommand: CommandSpec = {
   options: {
     json: { type: 'boolean', description: 'print the summary as JSON' },
     prices: pricesOption,
+    ...READ_STORE_OPTIONS,
   },
   examples: ['agent-session-log summary 2190bd69', 'agent-session-log summary 2190bd69 --json'],
   async run(io: CliIO, args) {
-    const loc = locate(io, args);
-    const session = await findSession(loc, args.positionals[0]!);
     const prices = await readPrices(io, args, readFile);
-    const summary = await summarizeSession(session.logPath, { signal: io.signal, ...(prices ? { prices } : {}) });
+    const found = await withReadingStore(io, args, 'summary', async (store) => {
+      const opts = { signal: io.signal, ...(prices ? { prices } : {}) };
+      if (store) {
+        const s = await findStoreSession(store, args.positionals[0]!);
+        const summary = await summarizeSession(s.wrapper_session_id, { ...opts, store, machine: s.machine });
+        return { head: { session_id: s.wrapper_session_id, machine: s.machine, log_path: s.log_path }, summary };
+      }
+      const session = await findSession(locate(io, args), args.positionals[0]!);
+      return { head: { session_id: session.id, log_path: session.logPath }, summary: await summarizeSession(session.logPath, opts) };
+    });
     if (flagOpt(args, 'json')) {
-      out(io, JSON.stringify({ session_id: session.id, log_path: session.logPath, ...summary }, null, 2));
+      out(io, JSON.stringify({ ...found.head, ...found.summary }, null, 2));
       return EXIT_OK;
     }
-    for (const l of describe(session.id, summary, painter(useColor(io)))) out(io, l);
+    for (const l of describe(found.head.session_id, found.summary, painter(useColor(io)))) out(io, l);
     return EXIT_OK;
   },
 };

@@ -17,6 +17,7 @@ import { EXIT_OK, UsageError } from '../errors.js';
 import { out, type CliIO } from '../io.js';
 import { locate } from '../options.js';
 import { painter, useColor } from '../style.js';
+import { READ_STORE_OPTIONS, readingStore } from '../reading-store.js';
 
 export const pricesOption: OptionSpec = {
   type: 'string',
@@ -76,6 +77,7 @@ export const usageCommand: CommandSpec = {
     prices: pricesOption,
     all: { type: 'boolean', description: 'every project (the global index)' },
     json: { type: 'boolean', description: 'print the report as JSON' },
+    ...READ_STORE_OPTIONS,
   },
   examples: ['agent-session-log usage --by model --since 7d', 'agent-session-log usage --by month --all --json'],
   async run(io: CliIO, args) {
@@ -83,9 +85,12 @@ export const usageCommand: CommandSpec = {
     const by = stringOpt(args, 'by') ?? 'day';
     checkChoices('--by', [by], USAGE_GROUPS, 'usage');
     const prices = await readPrices(io, args, readFile);
-    const scope = flagOpt(args, 'all')
-      ? { allProjects: true, ...(loc.home !== undefined ? { home: loc.home } : {}) }
-      : { logsDir: loc.logsDir };
+    const store = await readingStore(io, args, 'usage');
+    const scope = store
+      ? { store }
+      : flagOpt(args, 'all')
+        ? { allProjects: true, ...(loc.home !== undefined ? { home: loc.home } : {}) }
+        : { logsDir: loc.logsDir };
     let report;
     try {
       report = await usageReport({
@@ -100,6 +105,8 @@ export const usageCommand: CommandSpec = {
     } catch (error) {
       if (isSessionLogError(error, 'ERR_INVALID_OPTION')) throw new UsageError(error.message, 'usage');
       throw error;
+    } finally {
+      await store?.close();
     }
     if (flagOpt(args, 'json')) {
       out(io, JSON.stringify(report, null, 2));
