@@ -11,6 +11,7 @@ import { fingerprintOf } from './fingerprint.js';
 import { ImportThreads } from './import-pool.js';
 import { IndexBatch, LiveSessions } from './index-batch.js';
 import { peekLogOrigin } from './log-origin.js';
+import { nameFor, originOf, renamed } from './log-names.js';
 import type { ProgressReporter } from './progress.js';
 import { abortError, type RunLock } from './run-lock.js';
 import { TEMP_SUFFIX, streamSessionLog, type WrittenLog } from './session-log-file.js';
@@ -56,6 +57,8 @@ export class BackfillRun {
   private tmpCounter = 0;
   private readonly commits: CommitQueue;
   private readonly scans = new Map<HistoricalLogAdapter, ScanSummary>();
+  /** Log names written in this run and not yet in the index read back at a flush, with their origins. */
+  private readonly claims = new Map<string, string>();
   /**
    * Fingerprints the scan took, used once by the import pass instead of a
    * second stat per file. Taken earlier, so a file that changes in between
@@ -125,6 +128,7 @@ export class BackfillRun {
     if (!this.state) return;
     await this.commits.settleAll();
     await this.batch.flush();
+    this.claims.clear(); // the index just read lists them
     await this.state.save();
     this.lastFlush = Date.now();
   }
@@ -261,11 +265,17 @@ export class BackfillRun {
     this.progress.tick();
   }
 
-  private async handleSession(session: BackfilledSession, pass: AdapterPass): Promise<void> {
+  private async handleSession(found: BackfilledSession, pass: AdapterPass): Promise<void> {
     await giveTurnIfDue();
     this.checkAbort();
+    // Another source may already own this id: then this one gets a name of its own (see nameFor).
+    const origin = originOf(found.metadata.provider, found.sourcePaths[0]);
+    const baseId = found.metadata.wrapperSessionId;
+    const owner = this.claims.get(baseId) ?? this.live.backfilledOrigin(baseId);
+    const name = nameFor(baseId, sessionKey(found.metadata), origin, owner);
+    const session = renamed(found, name.wrapperSessionId);
     const meta = session.metadata;
-    const key = sessionKey(meta);
+    const key = name.key;
     const fps: Fingerprints = {};
     let bytes = 0;
     for (const path of session.sourcePaths) {
@@ -296,7 +306,7 @@ export class BackfillRun {
       this.result.skipped++;
       return done();
     }
-    const bad = unsafeSessionIdReason(id);
+    const bad = unsafeSessionIdReason(baseId);
     if (bad) {
       this.result.failed.push({ key, error: `unsafe session id ${JSON.stringify(id)}: ${bad}` });
       return done();
@@ -322,6 +332,7 @@ export class BackfillRun {
         return done();
       }
     }
+    this.claims.set(id, origin);
     await this.commits.push({ key, session, logPath, fps, log, done });
     if (this.batch.size >= FLUSH_EVERY_SESSIONS || Date.now() - this.lastFlush >= FLUSH_EVERY_MS) await this.flush();
   }

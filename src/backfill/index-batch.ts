@@ -2,6 +2,7 @@ import type { GlobalSessionEntry, SessionLogIndexEntry } from '../schema/index.j
 import { GLOBAL_INDEX, projectNameOf } from '../index-files/global-index.js';
 import { SESSION_INDEX } from '../index-files/session-index.js';
 import { updateIndexFile } from '../index-files/store.js';
+import { originOf } from './log-names.js';
 
 /**
  * How a live-recorded session and a provider's history file relate.
@@ -19,7 +20,8 @@ import { updateIndexFile } from '../index-files/store.js';
 export class LiveSessions {
   private readonly providerIds = new Set<string>();
   private readonly wrapperIds = new Set<string>();
-  private readonly backfilledIds = new Set<string>();
+  /** Backfilled wrapper ids, each with the origin (see originOf) of the session that owns it. */
+  private readonly backfilledIds = new Map<string, string>();
 
   constructor(entries: readonly SessionLogIndexEntry[] = []) {
     this.reset(entries);
@@ -31,7 +33,7 @@ export class LiveSessions {
     this.backfilledIds.clear();
     for (const e of entries) {
       if (e.backfilled) {
-        this.backfilledIds.add(e.wrapper_session_id);
+        this.backfilledIds.set(e.wrapper_session_id, originOf(e.provider, e.source_paths[0]));
         continue;
       }
       this.wrapperIds.add(e.wrapper_session_id);
@@ -43,6 +45,11 @@ export class LiveSessions {
   covers(provider: string, providerSessionId: string | null | undefined, wrapperSessionId: string): boolean {
     if (this.wrapperIds.has(wrapperSessionId)) return true;
     return !!providerSessionId && this.providerIds.has(`${provider}\0${providerSessionId}`);
+  }
+
+  /** The origin of the backfilled session the index lists under this wrapper id, if any. */
+  backfilledOrigin(wrapperSessionId: string): string | undefined {
+    return this.backfilledIds.get(wrapperSessionId);
   }
 
   /** True when the index lists this wrapper id as a backfilled session. */

@@ -10,7 +10,7 @@ function optionLabel(name: string, o: OptionSpec): string {
 }
 
 function columns(rows: readonly [string, string][]): string[] {
-  const width = Math.max(...rows.map(([l]) => l.length)) + 2;
+  const width = rows.reduce((w, [l]) => Math.max(w, l.length), 0) + 2;
   return rows.map(([l, r]) => `  ${l.padEnd(width)}${r}`);
 }
 

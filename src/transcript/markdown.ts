@@ -12,9 +12,16 @@ export interface RenderOptions {
   timeZone?: string;
 }
 
+/** The longest run of backticks in `text`; a loop, since a text may hold more runs than a call takes arguments. */
+function longestRun(text: string): number {
+  let longest = 0;
+  for (const m of text.matchAll(/`+/g)) if (m[0].length > longest) longest = m[0].length;
+  return longest;
+}
+
 /** A fenced block that no line of `text` can close early. */
 export function fence(text: string, info = ''): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const longest = Math.max(2, longestRun(text));
   const f = '`'.repeat(longest + 1);
   return `${f}${info}\n${text}\n${f}`;
 }
@@ -22,7 +29,7 @@ export function fence(text: string, info = ''): string {
 /** Inline code that holds any text (backticks included) on one line. */
 export function codeSpan(text: string): string {
   const flat = text.replace(/\s*\n\s*/g, ' ');
-  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const longest = longestRun(flat);
   const f = '`'.repeat(longest + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') || flat === '' ? ' ' : '';
   return `${f}${pad}${flat}${pad}${f}`;

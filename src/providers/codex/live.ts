@@ -197,7 +197,7 @@ export class CodexLiveLogAdapter implements LiveLogAdapter, AsyncDisposable {
    */
   #takeBaseline(): void {
     const files: RolloutFile[] = [];
-    for (const folder of this.#folders()) files.push(...walkRolloutsSync(folder, 0));
+    for (const folder of this.#folders()) for (const f of walkRolloutsSync(folder, 0)) files.push(f);
     const id = this.#ctx.providerSessionId;
     if (id && !files.some((f) => f.threadId === id)) {
       this.#resumedById = walkRolloutsSync(this.#sessionsRoot).find((f) => f.threadId === id);

@@ -66,7 +66,8 @@ export async function walkRollouts(
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const out: RolloutFile[] = [];
   for (const e of entries) {
-    if (e.isDirectory() && depth > 0) out.push(...(await walkRollouts(join(dir, e.name), depth - 1, onSkipped)));
+    // A loop, not push(...inner): one day's folder may hold more rollouts than a call takes arguments.
+    if (e.isDirectory() && depth > 0) for (const r of await walkRollouts(join(dir, e.name), depth - 1, onSkipped)) out.push(r);
     else if (e.isFile()) {
       const r = parseRolloutName(dir, e.name);
       if (r) out.push(r);
@@ -92,7 +93,7 @@ export function walkRolloutsSync(dir: string, depth = 4): RolloutFile[] {
   }
   const out: RolloutFile[] = [];
   for (const e of entries) {
-    if (e.isDirectory() && depth > 0) out.push(...walkRolloutsSync(join(dir, e.name), depth - 1));
+    if (e.isDirectory() && depth > 0) for (const r of walkRolloutsSync(join(dir, e.name), depth - 1)) out.push(r);
     else if (e.isFile()) {
       const r = parseRolloutName(dir, e.name);
       if (r) out.push(r);
