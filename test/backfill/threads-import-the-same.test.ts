@@ -2,7 +2,7 @@
  * `runBackfill(…, { threads })` parses and writes sessions in worker threads.
  * Worker threads need the built `.js` files, so this test runs the built
  * package (dist/, rebuilt when stale) and checks that threads change nothing
- * but speed: the same logs, index entries, state and failures as one thread,
+ * but speed: the same logs, index entries, state and skipped files as one thread,
  * and an abort still leaves the state matching the logs.
  */
 import { cp, mkdir, readdir } from 'node:fs/promises';
@@ -20,8 +20,13 @@ const WITH_SUBAGENT = '2190bd69-f000-410d-94eb-16fa78cd919f';
 const SESSIONS = 90;
 const idOf = (i: number): string => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
-/** A session whose sub-agent "file" cannot be read (a folder): its import fails while its events are read. */
-let broken = '';
+/**
+ * A session whose sub-agent "file" is a folder: that file is never opened but
+ * skipped and listed in `skippedFiles` (issue 13), and the session is imported
+ * from its other files. Whichever thread lists it, the report must be the same.
+ */
+let withFolder = '';
+let folder = '';
 let lib: Lib;
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -41,9 +46,10 @@ beforeAll(async () => {
     // Every session of the fixture with a sub-agent keeps it (a merge of two files).
     if (source.startsWith(WITH_SUBAGENT)) {
       await cp(join(DEMO, WITH_SUBAGENT), join(project, idOf(i)), { recursive: true });
-      if (!broken) {
-        broken = idOf(i);
-        await mkdir(join(project, broken, 'subagents', 'agent-0000000000000000b.jsonl'), { recursive: true });
+      if (!withFolder) {
+        withFolder = idOf(i);
+        folder = join(project, withFolder, 'subagents', 'agent-0000000000000000b.jsonl');
+        await mkdir(folder, { recursive: true });
       }
     }
   }
@@ -51,14 +57,15 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 describe('runBackfill with import threads', () => {
-  it('writes exactly what one thread writes, failures included', async () => {
+  it('writes exactly what one thread writes, skipped files included', async () => {
     const runs: unknown[] = [];
     for (const threads of [0, 1, 2]) {
       const logs = join(dir, `logs-${threads}`);
       // In the calling thread, so that the import threads are the only difference.
       const result = await lib.runBackfill(logs, null, [new lib.ClaudeHistoricalLogAdapter({ home })], { threads, inWorker: false });
-      expect(result.imported).toBe(SESSIONS - 1);
-      expect(result.failed.map((f) => f.key)).toEqual([`claude:${broken}`]);
+      expect(result.imported).toBe(SESSIONS);
+      expect(result.failed).toEqual([]);
+      expect(result.skippedFiles).toEqual([{ path: folder, reason: expect.stringMatching(/folder/) }]);
       runs.push(await outcome(logs, result));
     }
     expect(runs[1]).toEqual(runs[0]);
@@ -86,10 +93,11 @@ describe('runBackfill with import threads', () => {
     const keys = (await readState(logs)).imported_session_keys.map((k) => `${k.slice('claude:'.length)}.jsonl`).sort();
     expect(keys).toEqual(onDisk);
     expect((await readIndex(logs)).map((e) => `${e.wrapper_session_id}.jsonl`).sort()).toEqual(onDisk);
-    expect(onDisk.length).toBeLessThan(SESSIONS - 1);
+    expect(onDisk.length).toBeLessThan(SESSIONS);
 
     const resumed = await lib.runBackfill(logs, null, [new lib.ClaudeHistoricalLogAdapter({ home })], { threads: 2 });
-    expect(resumed).toMatchObject({ imported: SESSIONS - 1 - onDisk.length, skipped: onDisk.length });
-    expect(resumed.failed.map((f) => f.key)).toEqual([`claude:${broken}`]);
+    expect(resumed).toMatchObject({ imported: SESSIONS - onDisk.length, skipped: onDisk.length, failed: [] });
+    // Listed again by every run: the folder may have become a file meanwhile.
+    expect(resumed.skippedFiles).toEqual([{ path: folder, reason: expect.stringMatching(/folder/) }]);
   });
 });
