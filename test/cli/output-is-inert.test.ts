@@ -22,6 +22,8 @@ beforeAll(async () => {
     command: 'run',
     workspacePath: `/w/${HOSTILE}`,
   });
+  // The first prompt is the TITLE column of `list`: provider text too.
+  w.emit('provider_file', { type: 'user_message', role: 'user', content: `fix ${HOSTILE}` });
   w.emit('provider_file', { type: 'tool_result', tool_id: 't1', tool_name: 'Bash', success: true, output: HOSTILE });
   await w.finish(true);
   await w.close();
@@ -31,7 +33,7 @@ afterAll(async () => {
 });
 
 describe('terminal output is inert', () => {
-  it('show and list print escape sequences from a tool result visibly, never raw; --json is untouched', async () => {
+  it('show and list print escape sequences from a tool result and the first prompt visibly, never raw; --json is untouched', async () => {
     for (const args of [['show', 'inert-1'], ['list']]) {
       const r = await runCli([...args, '--logs-dir', logs, '--home', tmp], { home: tmp });
       expect(r.code, r.stderr).toBe(0);
@@ -39,6 +41,11 @@ describe('terminal output is inert', () => {
       expect(r.stdout).not.toContain('\u0007');
       expect(r.stdout).toContain('\\x1b[2J');
     }
+    // list: ID PROVIDER STARTED STATE EVENTS TOKENS DURATION TITLE, the title being the first prompt.
+    const list = await runCli(['list', '--logs-dir', logs, '--home', tmp], { home: tmp });
+    const [header, row] = list.stdout.trimEnd().split('\n');
+    expect(header!.split(/\s+/)).toEqual(['ID', 'PROVIDER', 'STARTED', 'STATE', 'EVENTS', 'TOKENS', 'DURATION', 'TITLE']);
+    expect(row).toMatch(/^inert-1\s+claude\s.*\sfix before\\x1b\[2J\\x1b\]0;pwned\\x07/);
     const json = await runCli(['show', 'inert-1', '--json', '--logs-dir', logs, '--home', tmp], { home: tmp });
     const outputs = json.stdout
       .trim()
