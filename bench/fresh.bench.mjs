@@ -54,7 +54,7 @@ function fresh(args, { cwd = ROOT, env = process.env } = {}) {
 
 // ---- start-up ---------------------------------------------------------------------------
 
-async function startup(samples) {
+export async function startup(samples) {
   const node = [];
   const version = [];
   const load = [];
@@ -164,7 +164,7 @@ async function lifecycleChild([which, logsDir, count, prefix]) {
   process.stdout.write(JSON.stringify(times) + '\n');
 }
 
-async function lifecycle(root, { entries, samples }) {
+export async function lifecycle(root, { entries, samples }) {
   const rows = [];
   const first = { ours: [], zag: [] };
   const dirs = {};
