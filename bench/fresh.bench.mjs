@@ -24,6 +24,7 @@ import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seedIndex } from './index.bench.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -73,27 +74,6 @@ export async function startup(samples) {
 }
 
 // ---- lifecycle at 10,000 indexed sessions -------------------------------------------------
-
-function seedIndex(logsDir, n) {
-  fs.mkdirSync(join(logsDir, 'sessions'), { recursive: true });
-  const sessions = [];
-  for (let i = 0; i < n; i++) {
-    sessions.push({
-      wrapper_session_id: `seed-${String(i).padStart(6, '0')}-0f9c2e1a-7b3d-4c5e-9f00`,
-      provider: 'claude',
-      provider_session_id: `7b3d4c5e-9f00-${i}`,
-      log_path: join(logsDir, 'sessions', `seed-${i}.jsonl`),
-      completeness: 'full',
-      started_at: '2026-11-28T19:00:00.000Z',
-      ended_at: '2026-11-28T19:30:00.000Z',
-      workspace_path: '/home/user/projects/demo',
-      command: 'run',
-      source_paths: [`/home/user/.claude/projects/-home-user-demo/${i}.jsonl`],
-      backfilled: false,
-    });
-  }
-  fs.writeFileSync(join(logsDir, 'index.json'), JSON.stringify({ sessions }, null, 2));
-}
 
 const EVENT = { type: 'assistant_message', content: 'y'.repeat(200), message_id: null };
 

@@ -18,7 +18,7 @@ const DIST = new URL('../dist/index.js', import.meta.url).href;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const EVENT = { type: 'assistant_message', content: 'y'.repeat(200), message_id: null };
 
-function seedIndex(logsDir, n) {
+export function seedIndex(logsDir, n) {
   fs.mkdirSync(path.join(logsDir, 'sessions'), { recursive: true });
   const sessions = [];
   for (let i = 0; i < n; i++) {

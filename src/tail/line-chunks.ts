@@ -1,6 +1,6 @@
 import { closeSync, readSync } from 'node:fs';
 import { acquireBuffer, releaseBuffer } from './buffer-pool.js';
-import { DEFAULT_MAX_LINE_BYTES, OVERSIZE_HEAD_BYTES, oversizeLineMarker } from './oversize-line.js';
+import { DEFAULT_MAX_LINE_BYTES, growOverlong, oversizeLineMarker, type OverlongLine } from './oversize-line.js';
 import { openRegularSync } from './safe-open.js';
 
 /**
@@ -41,7 +41,7 @@ export class ChunkLineReader {
   #done = false;
   readonly #maxLine: number;
   /** The line being skipped for its length: its size so far and its head. */
-  #over: { bytes: number; head: Buffer } | null = null;
+  #over: OverlongLine | null = null;
 
   private constructor(fd: number | null, start: number, chunkSize: number, maxLine: number) {
     this.#fd = fd;
@@ -146,23 +146,11 @@ export class ChunkLineReader {
     return n > 0;
   }
 
-  /**
-   * Moves the pending part of an overlong line, plus `more`, into #over: its
-   * first bytes are kept for the warning, the rest only counted, so memory
-   * stays bounded however long the line is.
-   */
+  /** Moves the pending part of an overlong line, plus `more`, into #over (see growOverlong). */
   #keepHead(more: Buffer): void {
-    if (this.#over === null) {
-      const head = Buffer.concat(this.#parts, this.#partLen);
-      this.#over = { bytes: this.#partLen, head: Buffer.from(head.subarray(0, OVERSIZE_HEAD_BYTES)) };
-      this.#parts = [];
-      this.#partLen = 0;
-    }
-    const over = this.#over;
-    if (over.head.length < OVERSIZE_HEAD_BYTES) {
-      over.head = Buffer.concat([over.head, more.subarray(0, OVERSIZE_HEAD_BYTES - over.head.length)]);
-    }
-    over.bytes += more.length;
+    this.#over = growOverlong(this.#over, this.#parts, this.#partLen, more);
+    this.#parts = [];
+    this.#partLen = 0;
   }
 
   /** Releases the file and the buffer. Idempotent. */

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_LINE_BYTES, OVERSIZE_HEAD_BYTES, oversizeLineMarker } from './oversize-line.js';
+import { DEFAULT_MAX_LINE_BYTES, growOverlong, oversizeLineMarker, type OverlongLine } from './oversize-line.js';
 
 /**
  * Splits a byte stream into lines on the '\n' byte *before* decoding, so a
@@ -13,7 +13,7 @@ export class LineSplitter {
   #lineStart: number;
   readonly #maxLine: number;
   /** The line being skipped for its length: its size so far and its head (see oversize-line.ts). */
-  #over: { bytes: number; head: Buffer } | null = null;
+  #over: OverlongLine | null = null;
 
   constructor(startOffset = 0, maxLineBytes = DEFAULT_MAX_LINE_BYTES) {
     this.#lineStart = startOffset;
@@ -89,19 +89,11 @@ export class LineSplitter {
     onLine(line, offset);
   }
 
-  /** Keeps the head of an overlong line and counts the rest (bounded memory). */
+  /** Moves the pending part of an overlong line, plus `more`, into #over (see growOverlong). */
   #keepHead(more: Buffer): void {
-    if (this.#over === null) {
-      const head = Buffer.concat(this.#parts, this.#partLen);
-      this.#over = { bytes: this.#partLen, head: Buffer.from(head.subarray(0, OVERSIZE_HEAD_BYTES)) };
-      this.#parts = [];
-      this.#partLen = 0;
-    }
-    const over = this.#over;
-    if (over.head.length < OVERSIZE_HEAD_BYTES) {
-      over.head = Buffer.concat([over.head, more.subarray(0, OVERSIZE_HEAD_BYTES - over.head.length)]);
-    }
-    over.bytes += more.length;
+    this.#over = growOverlong(this.#over, this.#parts, this.#partLen, more);
+    this.#parts = [];
+    this.#partLen = 0;
   }
 
   /** Hands on the overlong line just ended (at a '\n') as its marker. */

@@ -18,6 +18,29 @@ export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** Bytes of an oversize line's head kept for the warning. */
 export const OVERSIZE_HEAD_BYTES = 4096;
 
+/** An overlong line being read: its first bytes, kept for the warning, and its size so far. */
+export interface OverlongLine {
+  bytes: number;
+  head: Buffer;
+}
+
+/**
+ * Adds `more` bytes of an overlong line to `over`, starting it from the
+ * line's `pending` parts when it is null. Only the head is kept, so memory
+ * stays bounded however long the line is. The one rule of both line readers.
+ */
+export function growOverlong(over: OverlongLine | null, pending: readonly Buffer[], pendingLen: number, more: Buffer): OverlongLine {
+  const line = over ?? {
+    bytes: pendingLen,
+    head: Buffer.from(Buffer.concat(pending as Buffer[], pendingLen).subarray(0, OVERSIZE_HEAD_BYTES)),
+  };
+  if (line.head.length < OVERSIZE_HEAD_BYTES) {
+    line.head = Buffer.concat([line.head, more.subarray(0, OVERSIZE_HEAD_BYTES - line.head.length)]);
+  }
+  line.bytes += more.length;
+  return line;
+}
+
 const PREFIX = '\u0000oversize-line:';
 
 /** The marker standing for a line of `bytes` bytes that starts with `head`. */
